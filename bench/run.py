@@ -1,0 +1,78 @@
+#!/usr/bin/env python
+"""Run the benchmarks (``make bench``): ``bench/run.py [--only NAME ...] [--quick]``.
+
+Uses its own database so that `make run` data are never touched: DATABASE_URL if set,
+otherwise the local PostgreSQL database ``sk_bench`` when reachable, else SQLite in var/.
+Writes bench/results/latest.json and bench/results/latest.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/sk_bench"
+
+
+def _pick_database() -> str:
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    try:
+        import psycopg
+
+        with psycopg.connect(
+            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True, connect_timeout=3
+        ) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname='sk_bench'").fetchone()
+            if not exists:
+                conn.execute("CREATE DATABASE sk_bench")
+        return DEFAULT_PG
+    except Exception:
+        return f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", nargs="*", default=None, help="benchmark names, e.g. regions")
+    parser.add_argument("--quick", action="store_true", help="smaller data, for a smoke run")
+    args = parser.parse_args()
+
+    os.environ["DATABASE_URL"] = _pick_database()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+
+    from harness import Harness, write_report
+
+    names = args.only or sorted(
+        p.stem.removeprefix("bench_") for p in (ROOT / "bench").glob("bench_*.py")
+    )
+    harness = Harness(context={"quick": args.quick})
+    for name in names:
+        module = importlib.import_module(f"bench_{name}")
+        harness.benchmark = name
+        print(f"== {name}")
+        start = time.perf_counter()
+        module.run(harness, quick=args.quick)
+        print(f"   ({time.perf_counter() - start:.1f} s)")
+    engine = os.environ["DATABASE_URL"].split(":", 1)[0]
+    json_path, md_path = write_report(harness, database=engine)
+    print(md_path.read_text())
+    print(f"written {json_path.relative_to(ROOT)} and {md_path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

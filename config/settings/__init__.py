@@ -1,0 +1,1 @@
+"""Settings modules: ``base`` (local and `make run`), ``production``, ``test``."""

@@ -1,0 +1,357 @@
+"""Account writes: users, role grants, login with lockout, two-factor, API tokens.
+
+Each function checks the actor's permission, runs in a transaction and writes an audit event.
+``actor=None`` means the system itself (management commands, demo seed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from datetime import timedelta
+from typing import Any
+
+import pyotp
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth import password_validation as pv
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from smartkampung import audit
+from smartkampung.core.crypto import decrypt_text, encrypt_text
+from smartkampung.core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from smartkampung.core.privacy import mask_identifier
+from smartkampung.regions.models import Region
+
+from .exceptions import AccountError, AccountErrorCode, LockedOut, LoginRefused
+from .models import ROLE_SCOPE_LEVEL, ApiToken, LoginFailure, Role, RoleAssignment, User
+from .permissions import can_grant_role, can_manage_users, forget_grants
+
+TOTP_PURPOSE = "accounts.totp"
+TOKEN_PREFIX = "skt_"  # noqa: S105 - a public prefix that makes leaked tokens greppable
+
+
+# --- users and roles --------------------------------------------------------------------------
+
+
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str | None,
+    full_name: str = "",
+    email: str = "",
+    phone: str = "",
+    validate_password: bool = True,
+) -> User:
+    """Create a user. Only the system or a regency officer may."""
+    if actor is not None and not can_manage_users(actor):
+        raise PermissionDenied(_("Only regency officers manage user accounts."))
+    username = username.strip()
+    if not username:
+        raise ValidationFailed(_("A username is required."), code="username_required")
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationFailed(_("This username is taken."), code="username_taken")
+    user = User(username=username, full_name=full_name.strip(), email=email, phone=phone)
+    if password:
+        if validate_password:
+            _validate_password(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    with transaction.atomic():
+        user.save()
+        audit.record(actor, "accounts.user_create", user, {"username": username})
+    return user
+
+
+def role_grant(*, actor: User | None, user: User, role: str, scope: Region) -> RoleAssignment:
+    """Grant ``role`` on ``scope``. The scope must be of the level the role is granted on."""
+    if role not in Role.values:
+        raise ValidationFailed(_("Unknown role."), code="unknown_role")
+    if actor is not None and not can_grant_role(actor, role, scope.code):
+        raise PermissionDenied(_("You may not grant this role here."))
+    if scope.level != ROLE_SCOPE_LEVEL[role]:
+        raise AccountError(
+            _("The role %(role)s is granted on a %(level)s, not on a %(given)s.")
+            % {
+                "role": Role(role).label,
+                "level": ROLE_SCOPE_LEVEL[role],
+                "given": scope.level,
+            },
+            code=AccountErrorCode.WRONG_SCOPE_LEVEL,
+        )
+    try:
+        with transaction.atomic():
+            grant = RoleAssignment.objects.create(
+                user=user, role=role, scope=scope, granted_by=actor
+            )
+            audit.record(
+                actor,
+                "accounts.role_grant",
+                user,
+                {"role": role, "scope": scope.code},
+                scope=scope.code,
+            )
+    except IntegrityError as exc:
+        raise AccountError(
+            _("The user already holds this role here."), code=AccountErrorCode.ROLE_EXISTS
+        ) from exc
+    forget_grants(user)
+    return grant
+
+
+def role_revoke(*, actor: User | None, assignment_id: int) -> None:
+    grant = RoleAssignment.objects.select_related("user").filter(pk=assignment_id).first()
+    if grant is None:
+        raise NotFound(_("Role grant not found."))
+    if actor is not None and not can_grant_role(actor, grant.role, grant.scope_id):
+        raise NotFound(_("Role grant not found."))
+    with transaction.atomic():
+        grant.delete()
+        audit.record(
+            actor,
+            "accounts.role_revoke",
+            grant.user,
+            {"role": grant.role, "scope": grant.scope_id},
+            scope=grant.scope_id,
+        )
+    forget_grants(grant.user)
+
+
+def _validate_password(password: str, user: User) -> None:
+    try:
+        pv.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            " ".join(exc.messages), code=AccountErrorCode.PASSWORD_INVALID
+        ) from exc
+
+
+def password_change(*, actor: User, old_password: str, new_password: str) -> None:
+    if not actor.check_password(old_password):
+        raise AccountError(
+            _("The current password is wrong."), code=AccountErrorCode.INVALID_CREDENTIALS
+        )
+    _validate_password(new_password, actor)
+    with transaction.atomic():
+        actor.set_password(new_password)
+        actor.must_change_password = False
+        actor.save(update_fields=["password", "must_change_password"])
+        audit.record(actor, "accounts.password_change", actor, {})
+
+
+# --- login and lockout ------------------------------------------------------------------------
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's IP: REMOTE_ADDR, or the entry added by our own trusted proxies."""
+    proxies = settings.SK_TRUSTED_PROXIES
+    if proxies:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [p for p in forwarded if p]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _window_start() -> Any:
+    return timezone.now() - timedelta(minutes=settings.SK_LOCKOUT_WINDOW_MINUTES)
+
+
+def _account_key(username: str) -> str:
+    return hashlib.sha256(username.strip().lower().encode()).hexdigest()
+
+
+def login_is_locked(*, username: str, address: str | None) -> bool:
+    """Locked when the account or the address has too many recent failures."""
+    since = _window_start()
+    recent = LoginFailure.objects.filter(created_at__gte=since)
+    if (
+        recent.filter(account_key=_account_key(username)).count()
+        >= settings.SK_LOCKOUT_ACCOUNT_FAILURES
+    ):
+        return True
+    return bool(
+        address and recent.filter(address=address).count() >= settings.SK_LOCKOUT_ADDRESS_FAILURES
+    )
+
+
+def login_failure_record(*, username: str, address: str | None, reason: str) -> None:
+    with transaction.atomic():
+        LoginFailure.objects.create(account_key=_account_key(username), address=address)
+        shown = mask_identifier(username) if username.strip().isdigit() else username[:150]
+        audit.record(None, "accounts.login_failed", None, {"username": shown, "reason": reason})
+
+
+def _lockout_guard(username: str, address: str | None) -> None:
+    if login_is_locked(username=username, address=address):
+        raise LockedOut(
+            _(
+                "Too many failed attempts. Logging in is blocked for %(minutes)d minutes; "
+                "try again later or ask your administrator."
+            )
+            % {"minutes": settings.SK_LOCKOUT_WINDOW_MINUTES}
+        )
+
+
+def login_check_password(*, request: HttpRequest, username: str, password: str) -> User:
+    """First factor. Raises LockedOut while the account or address is locked, LoginRefused on
+    bad credentials (and counts the failure)."""
+    address = client_address(request)
+    _lockout_guard(username, address)
+    user = authenticate(request, username=username, password=password)
+    if user is None or not isinstance(user, User):
+        login_failure_record(username=username, address=address, reason="password")
+        raise LoginRefused(
+            _("The username or password is wrong."), code=AccountErrorCode.INVALID_CREDENTIALS
+        )
+    return user
+
+
+def login_check_second_factor(*, request: HttpRequest, user: User, code: str) -> None:
+    """Second factor for users with two-factor login on; a wrong code counts as a failure."""
+    address = client_address(request)
+    _lockout_guard(user.username, address)
+    if not code or not totp_verify(user=user, code=code):
+        login_failure_record(username=user.username, address=address, reason="totp")
+        raise LoginRefused(
+            _("The authenticator code is wrong."), code=AccountErrorCode.TOTP_INVALID
+        )
+
+
+def login_succeeded(*, user: User) -> None:
+    """Clear the account's failure count and record the login."""
+    with transaction.atomic():
+        LoginFailure.objects.filter(account_key=_account_key(user.username)).delete()
+        audit.record(user, "accounts.login", user, {})
+
+
+def login_authenticate(
+    *, request: HttpRequest, username: str, password: str, totp_code: str | None = None
+) -> User:
+    """Both factors in one call (API). AccountError(TOTP_REQUIRED) if the code is missing."""
+    user = login_check_password(request=request, username=username, password=password)
+    if user.totp_enabled:
+        if not totp_code:
+            raise AccountError(
+                _("Enter the code from your authenticator app."),
+                code=AccountErrorCode.TOTP_REQUIRED,
+            )
+        login_check_second_factor(request=request, user=user, code=totp_code)
+    login_succeeded(user=user)
+    return user
+
+
+# --- two-factor login (TOTP) ------------------------------------------------------------------
+
+
+def totp_begin(*, actor: User) -> str:
+    """Create a new secret (not yet active) and return its provisioning URI for the QR code."""
+    secret = pyotp.random_base32()
+    actor.totp_secret_encrypted = encrypt_text(secret, purpose=TOTP_PURPOSE)
+    actor.totp_enabled = False
+    actor.save(update_fields=["totp_secret_encrypted", "totp_enabled"])
+    return pyotp.TOTP(secret).provisioning_uri(name=actor.username, issuer_name="Smart Kampung")
+
+
+def totp_verify(*, user: User, code: str) -> bool:
+    """Check a code (±1 step of 30 s) and refuse a code that was already used."""
+    if not user.totp_secret_encrypted:
+        return False
+    totp = pyotp.TOTP(decrypt_text(user.totp_secret_encrypted, purpose=TOTP_PURPOSE))
+    code = "".join(ch for ch in code if ch.isdigit())
+    now_step = int(time.time()) // 30
+    for step in (now_step - 1, now_step, now_step + 1):
+        if step > user.totp_last_step and secrets.compare_digest(totp.at(step * 30), code):
+            User.objects.filter(pk=user.pk).update(totp_last_step=step)
+            user.totp_last_step = step
+            return True
+    return False
+
+
+def totp_confirm(*, actor: User, code: str) -> None:
+    if not totp_verify(user=actor, code=code):
+        raise AccountError(
+            _("The authenticator code is wrong."), code=AccountErrorCode.TOTP_INVALID
+        )
+    with transaction.atomic():
+        actor.totp_enabled = True
+        actor.save(update_fields=["totp_enabled"])
+        audit.record(actor, "accounts.totp_enable", actor, {})
+
+
+def totp_disable(*, actor: User, password: str) -> None:
+    if not actor.check_password(password):
+        raise AccountError(
+            _("The current password is wrong."), code=AccountErrorCode.INVALID_CREDENTIALS
+        )
+    with transaction.atomic():
+        actor.totp_enabled = False
+        actor.totp_secret_encrypted = ""
+        actor.save(update_fields=["totp_enabled", "totp_secret_encrypted"])
+        audit.record(actor, "accounts.totp_disable", actor, {})
+
+
+# --- API tokens --------------------------------------------------------------------------------
+
+
+def _token_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def api_token_create(
+    *, actor: User, name: str, expires_in_days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token for the actor. The secret is returned once and never stored."""
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise ValidationFailed(_("Give the token a name (at most 80 characters)."))
+    if expires_in_days is not None and not 1 <= expires_in_days <= 3650:
+        raise ValidationFailed(_("A token expires after 1 to 3650 days."))
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=actor,
+            name=name,
+            prefix=secret[:10],
+            key_hash=_token_hash(secret),
+            expires_at=expires,
+        )
+        audit.record(actor, "accounts.token_create", token, {"name": name})
+    return token, secret
+
+
+def api_token_revoke(*, actor: User, token_id: int) -> None:
+    token = ApiToken.objects.filter(pk=token_id, user=actor, revoked_at__isnull=True).first()
+    if token is None:
+        raise NotFound(_("Token not found."))
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor, "accounts.token_revoke", token, {"name": token.name})
+
+
+def api_token_authenticate(secret: str) -> User | None:
+    """The active user owning this token secret, or None."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_token_hash(secret), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.expires_at and token.expires_at <= now:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from conftest import KEC_PESANGGARAN, REGENCY, SARONGAN, SUKOREJO
+from smartkampung.accounts.models import Role
+from smartkampung.accounts.permissions import (
+    can_view_village,
+    covers,
+    has_role,
+    scope_codes,
+    scope_q,
+)
+from smartkampung.regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_covers_is_a_tree_prefix_not_a_string_prefix():
+    assert covers("35.10", "35.10.01.2001")
+    assert covers("35.10.01", "35.10.01")
+    assert not covers("35.10.01", "35.10.010.2001")
+    assert not covers("35.1", "35.10")
+
+
+def test_scope_codes_drop_redundant_children(make_user):
+    user = make_user(
+        roles=[(Role.DISTRICT_OFFICER, KEC_PESANGGARAN), (Role.REGENCY_OFFICER, REGENCY)]
+    )
+    assert scope_codes(user, {Role.DISTRICT_OFFICER, Role.REGENCY_OFFICER}) == [REGENCY]
+
+
+def test_scope_q_filters_rows_by_village_code(make_user):
+    user = make_user(roles=[(Role.DISTRICT_OFFICER, KEC_PESANGGARAN)])
+    villages = Region.objects.filter(scope_q(user, {Role.DISTRICT_OFFICER}, field="code"))
+    codes = set(villages.values_list("code", flat=True))
+    assert SARONGAN in codes and SUKOREJO not in codes
+    assert all(c.startswith("35.10.01") for c in codes)
+
+
+def test_nobody_sees_anything_without_grants():
+    anon = AnonymousUser()
+    assert not has_role(anon, {Role.REGENCY_OFFICER}, SARONGAN)
+    assert not can_view_village(anon, SARONGAN)
+    assert not Region.objects.filter(scope_q(anon, {Role.CITIZEN}, field="code")).exists()
+
+
+def test_inactive_user_holds_no_roles(make_user):
+    user = make_user(roles=[(Role.REGENCY_OFFICER, REGENCY)], is_active=False)
+    assert not has_role(user, {Role.REGENCY_OFFICER}, SARONGAN)

@@ -1,0 +1,277 @@
+"""Account pages: thin views that parse input and call one service each."""
+
+from __future__ import annotations
+
+import time
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from smartkampung.core.exceptions import DomainError, NotFound
+from smartkampung.core.pagination import paginate
+
+from . import selectors, services
+from .forms import (
+    LoginForm,
+    PasswordChangeForm,
+    RoleGrantForm,
+    TokenCreateForm,
+    TotpForm,
+    UserCreateForm,
+)
+from .models import User
+from .permissions import can_manage_users
+
+PENDING_2FA_KEY = "sk_pending_2fa"
+PENDING_2FA_SECONDS = 300
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(settings.SK_ANONYMOUS_HOME_URL)
+    grants = selectors.role_assignment_list(user=_user(request))
+    return render(request, "accounts/home.html", {"roles": grants})
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return "/"
+
+
+def _finish_login(request: HttpRequest, user: User) -> HttpResponse:
+    services.login_succeeded(user=user)
+    backend = getattr(user, "backend", "django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=backend)
+    if user.must_change_password:
+        messages.warning(request, _("Please choose a new password."))
+        return redirect("accounts:password_change")
+    return HttpResponseRedirect(_safe_next(request))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.login_check_password(
+                request=request,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if user.totp_enabled:
+                request.session[PENDING_2FA_KEY] = {"user": user.pk, "at": int(time.time())}
+                return redirect(f"{reverse('accounts:login_2fa')}?next={_safe_next(request)}")
+            return _finish_login(request, user)
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": _safe_next(request)},
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_2fa_view(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(PENDING_2FA_KEY)
+    user = None
+    if pending and time.time() - pending.get("at", 0) < PENDING_2FA_SECONDS:
+        user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    if user is None:
+        request.session.pop(PENDING_2FA_KEY, None)
+        messages.error(request, _("Your login took too long. Please start again."))
+        return redirect("accounts:login")
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.login_check_second_factor(
+                request=request, user=user, code=form.cleaned_data["code"]
+            )
+        except DomainError as exc:
+            form.add_error("code", exc.message)
+        else:
+            request.session.pop(PENDING_2FA_KEY, None)
+            return _finish_login(request, user)
+    return render(request, "accounts/login_2fa.html", {"form": form, "next": _safe_next(request)})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("You have logged out."))
+    return redirect("accounts:login")
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    return render(
+        request,
+        "accounts/profile.html",
+        {"grants": selectors.role_assignment_list(user=user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(
+                actor=_user(request),
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            update_session_auth_hash(request, _user(request))
+            messages.success(request, _("Your password has been changed."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    context: dict[str, object] = {"form": TotpForm()}
+    action = request.POST.get("action")
+    try:
+        if action == "begin":
+            uri = services.totp_begin(actor=user)
+            context["qr_svg"] = segno.make(uri, error="m").svg_inline(scale=4)
+            context["secret_uri"] = uri
+        elif action == "confirm":
+            form = TotpForm(request.POST)
+            if form.is_valid():
+                services.totp_confirm(actor=user, code=form.cleaned_data["code"])
+                messages.success(request, _("Two-factor login is on."))
+                return redirect("accounts:profile")
+            context["form"] = form
+        elif action == "disable":
+            services.totp_disable(actor=user, password=request.POST.get("password", ""))
+            messages.success(request, _("Two-factor login is off."))
+            return redirect("accounts:profile")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return render(request, "accounts/two_factor.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = TokenCreateForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        try:
+            services.api_token_revoke(actor=user, token_id=int(request.POST.get("token", "0")))
+            messages.success(request, _("The token has been revoked."))
+        except (DomainError, ValueError):
+            messages.error(request, _("Token not found."))
+        return redirect("accounts:tokens")
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_secret = services.api_token_create(
+                actor=user,
+                name=form.cleaned_data["name"],
+                expires_in_days=form.cleaned_data["expires_in_days"],
+            )
+            form = TokenCreateForm()
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"form": form, "tokens": selectors.api_token_list(actor=user), "new_secret": new_secret},
+    )
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    actor = _user(request)
+    if not can_manage_users(actor):
+        raise NotFound()
+    search = request.GET.get("q", "").strip()[:100]
+    page, qs_base = paginate(request, selectors.user_list(actor=actor, search=search))
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"page_obj": page, "querystring_base": qs_base, "q": search},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest) -> HttpResponse:
+    actor = _user(request)
+    if not can_manage_users(actor):
+        raise NotFound()
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(actor=actor, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            User.objects.filter(pk=user.pk).update(must_change_password=True)
+            messages.success(request, _("The account has been created."))
+            return redirect("accounts:user_detail", user_id=user.pk)
+    return render(request, "accounts/user_create.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    actor = _user(request)
+    subject = selectors.user_get(actor=actor, user_id=user_id)
+    form = RoleGrantForm(request.POST if request.POST.get("action") == "grant" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "revoke":
+                services.role_revoke(actor=actor, assignment_id=int(request.POST.get("grant", "0")))
+                messages.success(request, _("The role has been revoked."))
+                return redirect("accounts:user_detail", user_id=subject.pk)
+            if form.is_valid():
+                services.role_grant(
+                    actor=actor,
+                    user=subject,
+                    role=form.cleaned_data["role"],
+                    scope=form.cleaned_data["scope"],
+                )
+                messages.success(request, _("The role has been granted."))
+                return redirect("accounts:user_detail", user_id=subject.pk)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        except ValueError:
+            form.add_error(None, _("Role grant not found."))
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {"subject": subject, "grants": selectors.role_assignment_list(user=subject), "form": form},
+    )

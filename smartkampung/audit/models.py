@@ -1,0 +1,61 @@
+"""The append-only audit trail. Each event carries the SHA-256 of its content and of the event
+before it, so that an edited, inserted or deleted row breaks the chain (``audit_verify``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    seq = models.BigIntegerField(unique=True)
+    created_at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Kept even if the user is later deleted: the label is part of the hashed content.
+    actor_label = models.CharField(max_length=150)
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    target_type = models.CharField(max_length=80, blank=True, db_index=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    scope_code = models.CharField(max_length=13, blank=True, db_index=True)
+    # Canonical JSON text (not a JSON column: jsonb would reorder keys and break the hash).
+    data_json = models.TextField(default="{}")
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = _("audit event")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.target_type}:{self.target_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise RuntimeError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("audit events are append-only")
+
+    @property
+    def data(self) -> dict[str, Any]:
+        value = json.loads(self.data_json)
+        return value if isinstance(value, dict) else {"value": value}
+
+
+class AuditHead(models.Model):
+    """One row: the last sequence number and hash. Locking it serialises appends, and it
+    reveals a deleted tail of the chain."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit head #{self.last_seq}"

@@ -1,0 +1,106 @@
+"""Template helpers shared by every app: masking, numbers, SVG charts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django import template
+
+from smartkampung.core.privacy import mask_identifier, mask_name
+
+register = template.Library()
+
+
+@register.filter
+def masked(value: str | None) -> str:
+    """NIK / KK number masked for lists and exports: ``3510••••••••0003``."""
+    return mask_identifier(value)
+
+
+@register.filter
+def masked_name(value: str | None) -> str:
+    return mask_name(value)
+
+
+@register.filter
+def rupiah(value: Decimal | int | float | None) -> str:
+    """``1234567`` → ``Rp 1.234.567`` (Indonesian thousands separator, whole rupiah)."""
+    if value is None:
+        return "–"
+    amount = round(Decimal(value))
+    text = f"{abs(amount):,}".replace(",", ".")
+    return f"{'-' if amount < 0 else ''}Rp {text}"
+
+
+@register.filter
+def percent(value: float | Decimal | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return f"{float(value):.{int(digits)}f} %".replace(".", ",")
+
+
+@register.inclusion_tag("core/partials/bar_chart.html")
+def bar_chart(
+    rows: Iterable[Mapping[str, Any]],
+    title: str,
+    label_key: str = "label",
+    value_key: str = "value",
+    unit: str = "",
+) -> dict[str, Any]:
+    """A horizontal bar chart drawn as inline SVG (no JavaScript), with its data table beside.
+
+    Accessible: the SVG is labelled and the same numbers are in a real table.
+    """
+    items = [(str(r[label_key]), float(r[value_key] or 0)) for r in rows]
+    top = max((v for _, v in items), default=0) or 1
+    bar_height, gap, label_width, chart_width = 18, 6, 0, 100
+    bars = [
+        {
+            "label": label,
+            "value": value,
+            "y": i * (bar_height + gap),
+            "width": round(value / top * chart_width, 2),
+            "text_x": round(value / top * chart_width, 2) + 1,
+        }
+        for i, (label, value) in enumerate(items)
+    ]
+    return {
+        "title": title,
+        "bars": bars,
+        "unit": unit,
+        "bar_height": bar_height,
+        "label_width": label_width,
+        "height": max(len(bars) * (bar_height + gap), bar_height),
+    }
+
+
+@register.inclusion_tag("core/partials/pyramid_chart.html")
+def pyramid_chart(rows: Iterable[Mapping[str, Any]], title: str) -> dict[str, Any]:
+    """A population pyramid: rows of ``{"band": "0-4", "male": n, "female": n}``, youngest first."""
+    items = list(rows)
+    top = max((max(int(r["male"]), int(r["female"])) for r in items), default=0) or 1
+    bar_height, gap = 14, 3
+    bands = []
+    for i, r in enumerate(reversed(items)):
+        male_w = round(int(r["male"]) / top * 45, 2)
+        female_w = round(int(r["female"]) / top * 45, 2)
+        bands.append(
+            {
+                "band": r["band"],
+                "male": int(r["male"]),
+                "female": int(r["female"]),
+                "y": i * (bar_height + gap),
+                "male_x": 50 - male_w,
+                "male_w": male_w,
+                "female_w": female_w,
+            }
+        )
+    return {
+        "title": title,
+        "bands": bands,
+        "rows": items,
+        "bar_height": bar_height,
+        "height": max(len(bands) * (bar_height + gap), bar_height),
+    }
