@@ -1,0 +1,274 @@
+"""Running the rules: for one project when it or its evidence is saved (``screen_project``),
+or for everything (``detect_all``, the ``detect_redflags`` command).
+
+Screening reads the few rows it needs with indexed queries (cells, SHA-256, hash bands);
+``detect_all`` loads the regency's projects and photos once and indexes them in memory, so a
+full run at regency scale is one pass instead of a query per project.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from smartkampung.regions.models import Region
+
+from ..geometry import search_cells
+from ..models import HashKind, PhotoHash, ProgressPhoto, ProgressReport, Project, ProjectCell
+from ..photos import bands
+from . import rules
+from .findings import Coverage, Finding, StoreResult, store_findings
+from .records import PHOTO_FIELDS, PROJECT_FIELDS, PhotoRec, ProjectRec, ReportRec
+
+
+def ceiling_lookup() -> rules.CeilingLookup | None:
+    """The SSH unit-price ceiling lookup named in ``SK_UNIT_PRICE_CEILING_LOOKUP`` (or None)."""
+    path = settings.SK_UNIT_PRICE_CEILING_LOOKUP
+    return import_string(path) if path else None
+
+
+def regency_of(village_code: str) -> str:
+    return ".".join(village_code.split(".")[:2])
+
+
+def _project_rec(row: dict[str, Any]) -> ProjectRec:
+    return ProjectRec(**{k: row[k] for k in PROJECT_FIELDS})
+
+
+def _photo_recs(rows: Iterable[dict[str, Any]]) -> list[PhotoRec]:
+    recs = [PhotoRec(**{k: row[k] for k in PHOTO_FIELDS}) for row in rows]
+    by_id = {r.id: r for r in recs}
+    if by_id:
+        for photo_id, kind, value in PhotoHash.objects.filter(photo_id__in=list(by_id)).values_list(
+            "photo_id", "kind", "value"
+        ):
+            by_id[photo_id].hashes[kind] = value
+    return [r for r in recs if HashKind.FULL in r.hashes]
+
+
+# --- screening one project ------------------------------------------------------------------
+
+
+def _unit_costs(project: ProjectRec) -> list[float]:
+    return [
+        float(v)
+        for v in Project.objects.filter(
+            village__pk__startswith=regency_of(project.village_id) + ".",
+            work_type=project.work_type,
+            unit=project.unit,
+            unit_cost__isnull=False,
+        ).values_list("unit_cost", flat=True)
+    ]
+
+
+def _nearby(project: ProjectRec, cfg: rules.Config) -> list[ProjectRec]:
+    cells = search_cells(project.geom, cfg.duplicate_distance_m)
+    window = timedelta(days=rules.search_window_days(cfg))
+    ids = ProjectCell.objects.filter(cell__in=sorted(cells)).values("project_id")
+    rows = (
+        Project.objects.filter(pk__in=ids)
+        .exclude(pk=project.id)
+        .filter(
+            planned_start__gte=project.planned_start - window,
+            planned_start__lte=project.planned_start + window,
+        )
+        .values(*PROJECT_FIELDS)
+    )
+    return [_project_rec(r) for r in rows]
+
+
+def _hash_candidates(photo: PhotoRec) -> list[PhotoRec]:
+    """Photos whose hashes share a 16-bit band with this photo's comparable hashes."""
+    query = rules.query_hashes(photo)
+    full_bands: list[set[int]] = [set(), set(), set(), set()]
+    for value in query.values():
+        for i, band in enumerate(bands(value)):
+            full_bands[i].add(band)
+    q_full = Q(pk__in=[])
+    for i, values in enumerate(full_bands):
+        q_full |= Q(**{f"band{i}__in": sorted(values)})
+    mine = bands(photo.hashes[HashKind.FULL])
+    q_crop = Q(pk__in=[])
+    for i, band in enumerate(mine):
+        q_crop |= Q(**{f"band{i}": band})
+    photo_ids = set(
+        PhotoHash.objects.filter(
+            (Q(kind=HashKind.FULL) & q_full)
+            | (Q(kind__in=[HashKind.CROP90, HashKind.CROP80]) & q_crop)
+        )
+        .exclude(photo_id=photo.id)
+        .values_list("photo_id", flat=True)
+    )
+    photo_ids |= set(
+        ProgressPhoto.objects.filter(sha256=photo.sha256)
+        .exclude(pk=photo.id)
+        .values_list("pk", flat=True)
+    )
+    if not photo_ids:
+        return []
+    return _photo_recs(ProgressPhoto.objects.filter(pk__in=photo_ids).values(*PHOTO_FIELDS))
+
+
+def project_findings(project_id: int, *, now: Any = None) -> list[Finding]:
+    """Every rule over one project and its photos, reading from the database."""
+    cfg = rules.config()
+    now = now or timezone.now()
+    row = Project.objects.filter(pk=project_id).values(*PROJECT_FIELDS, "activity_code").first()
+    if row is None:
+        return []
+    project = _project_rec(row)
+    findings: list[Finding] = []
+    findings += rules.duplicate_findings(project, _nearby(project, cfg), cfg)
+    findings += rules.unit_cost_findings(
+        project,
+        rules.cost_stats(_unit_costs(project)),
+        cfg,
+        ceiling_lookup(),
+        activity_code=row["activity_code"],
+    )
+    findings += rules.stalled_findings(project, timezone.localdate(now), cfg)
+    reports = [
+        ReportRec(id=r.pk, project_id=project_id, stage=r.stage, created_at=r.created_at,
+                  photo_count=r.n)
+        for r in ProgressReport.objects.filter(project_id=project_id).annotate(n=Count("photos"))
+    ]
+    findings += rules.evidence_findings(project, reports, now, cfg)
+    photos = _photo_recs(ProgressPhoto.objects.filter(project_id=project_id).values(*PHOTO_FIELDS))
+    boundary = Region.objects.filter(pk=project.village_id).values_list("boundary", flat=True)
+    boundary_geojson = boundary.first() or ""
+    for photo in photos:
+        findings += rules.reuse_findings(photo, _hash_candidates(photo), cfg)
+        findings += rules.geotag_findings(photo, project, boundary_geojson, cfg)
+        findings += rules.time_findings(photo, project, photos, now, cfg)
+    return findings
+
+
+def screen_project(project_id: int) -> StoreResult:
+    """Run every rule for one project and store the findings (idempotent)."""
+    findings = project_findings(project_id)
+    return store_findings(findings, Coverage(rules=set(rules.ALL_RULES), project_ids={project_id}))
+
+
+# --- everything at once ---------------------------------------------------------------------
+
+
+class MemoryIndex:
+    """Projects and photos of the whole database, indexed for the rules' lookups."""
+
+    def __init__(self, progress: Callable[[str], None] | None = None) -> None:
+        say = progress or (lambda _msg: None)
+        self.projects: dict[int, ProjectRec] = {}
+        self.activity: dict[int, str] = {}
+        for row in Project.objects.values(*PROJECT_FIELDS, "activity_code").iterator(
+            chunk_size=5000
+        ):
+            self.projects[row["id"]] = _project_rec(row)
+            self.activity[row["id"]] = row["activity_code"]
+        say(f"{len(self.projects)} projects loaded")
+        self.cells: dict[int, list[int]] = defaultdict(list)
+        for project_id, cell in ProjectCell.objects.values_list("project_id", "cell").iterator(
+            chunk_size=20000
+        ):
+            self.cells[cell].append(project_id)
+        self.costs: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+        for p in self.projects.values():
+            if p.unit_cost is not None:
+                self.costs[(regency_of(p.village_id), p.work_type, p.unit)].append(
+                    float(p.unit_cost)
+                )
+        self.stats = {k: rules.cost_stats(v) for k, v in self.costs.items()}
+        self.photos: dict[int, PhotoRec] = {}
+        for row in ProgressPhoto.objects.values(*PHOTO_FIELDS).iterator(chunk_size=5000):
+            self.photos[row["id"]] = PhotoRec(**{k: row[k] for k in PHOTO_FIELDS})
+        self.full_bands: list[dict[int, list[int]]] = [defaultdict(list) for _ in range(4)]
+        self.crop_bands: list[dict[int, list[int]]] = [defaultdict(list) for _ in range(4)]
+        for photo_id, kind, value in PhotoHash.objects.values_list(
+            "photo_id", "kind", "value"
+        ).iterator(chunk_size=20000):
+            photo = self.photos.get(photo_id)
+            if photo is None:
+                continue
+            photo.hashes[kind] = value
+            target = self.full_bands if kind == HashKind.FULL else self.crop_bands
+            for i, band in enumerate(bands(value)):
+                target[i][band].append(photo_id)
+        self.photos = {k: v for k, v in self.photos.items() if HashKind.FULL in v.hashes}
+        self.by_sha: dict[str, list[int]] = defaultdict(list)
+        self.by_project: dict[int, list[PhotoRec]] = defaultdict(list)
+        for photo in self.photos.values():
+            self.by_sha[photo.sha256].append(photo.id)
+            self.by_project[photo.project_id].append(photo)
+        say(f"{len(self.photos)} photos loaded")
+        self.reports: dict[int, list[ReportRec]] = defaultdict(list)
+        for r in ProgressReport.objects.annotate(n=Count("photos")).values(
+            "id", "project_id", "stage", "created_at", "n"
+        ):
+            self.reports[r["project_id"]].append(
+                ReportRec(id=r["id"], project_id=r["project_id"], stage=r["stage"],
+                          created_at=r["created_at"], photo_count=r["n"])
+            )
+        self.boundaries = dict(
+            Region.objects.filter(level="village").values_list("code", "boundary")
+        )
+
+    def nearby(self, project: ProjectRec, cfg: rules.Config) -> list[ProjectRec]:
+        ids: set[int] = set()
+        for cell in search_cells(project.geom, cfg.duplicate_distance_m):
+            ids.update(self.cells.get(cell, ()))
+        ids.discard(project.id)
+        window = timedelta(days=rules.search_window_days(cfg))
+        out = []
+        for i in ids:
+            other = self.projects.get(i)
+            if other is not None and abs(other.planned_start - project.planned_start) <= window:
+                out.append(other)
+        return out
+
+    def hash_candidates(self, photo: PhotoRec) -> list[PhotoRec]:
+        ids: set[int] = set(self.by_sha.get(photo.sha256, ()))
+        for value in rules.query_hashes(photo).values():
+            for i, band in enumerate(bands(value)):
+                ids.update(self.full_bands[i].get(band, ()))
+        for i, band in enumerate(bands(photo.hashes[HashKind.FULL])):
+            ids.update(self.crop_bands[i].get(band, ()))
+        ids.discard(photo.id)
+        return [self.photos[i] for i in ids if i in self.photos]
+
+
+def all_findings(progress: Callable[[str], None] | None = None) -> list[Finding]:
+    cfg = rules.config()
+    now = timezone.now()
+    today = timezone.localdate(now)
+    index = MemoryIndex(progress)
+    lookup = ceiling_lookup()
+    findings: list[Finding] = []
+    for n, project in enumerate(index.projects.values(), start=1):
+        findings += rules.duplicate_findings(project, index.nearby(project, cfg), cfg)
+        stats = index.stats.get((regency_of(project.village_id), project.work_type, project.unit))
+        findings += rules.unit_cost_findings(
+            project, stats, cfg, lookup, activity_code=index.activity[project.id]
+        )
+        findings += rules.stalled_findings(project, today, cfg)
+        findings += rules.evidence_findings(project, index.reports.get(project.id, ()), now, cfg)
+        photos = index.by_project.get(project.id, [])
+        boundary = index.boundaries.get(project.village_id, "")
+        for photo in photos:
+            findings += rules.reuse_findings(photo, index.hash_candidates(photo), cfg)
+            findings += rules.geotag_findings(photo, project, boundary, cfg)
+            findings += rules.time_findings(photo, project, photos, now, cfg)
+        if progress and n % 10000 == 0:
+            progress(f"{n} projects checked")
+    return findings
+
+
+def detect_all(progress: Callable[[str], None] | None = None) -> StoreResult:
+    """Run every rule over every project and photo; store idempotently."""
+    findings = all_findings(progress)
+    return store_findings(findings, Coverage(rules=set(rules.ALL_RULES), project_ids=None))
