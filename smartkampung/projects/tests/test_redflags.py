@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from smartkampung.projects import services
+from smartkampung.regions.geo import parse_geojson_geometry
 from smartkampung.projects.models import FlagStatus, ProgressReport, Project, RedFlag, RuleCode
 from smartkampung.projects.redflags import detect_all, screen_project
 
@@ -19,7 +20,6 @@ from .factories import (
     inside_point,
     jpeg,
     offset,
-    point_of,
     project_data,
     recompressed,
     rotated,
@@ -62,24 +62,40 @@ def at_site(project: Project) -> dict[str, float]:
 # --- DUPLICATE_PROJECT ----------------------------------------------------------------------
 
 
-def test_duplicate_fires_across_villages_and_fund_sources(operator, other_operator, village, neighbour_village):
-    first = make_project(operator, village)
-    # The same road entered again by the neighbouring village, 60 m away, other fund source.
-    lat, lng = offset(first.lat, first.lng, north_m=60)
-    second = services.project_create(
-        actor=other_operator,
-        village_code=neighbour_village.code,
-        data=project_data(
-            village, title="Rabat beton jalan Dusun Krajan", fund_source="ADD",
-            geojson=f'{{"type":"Point","coordinates":[{lng},{lat}]}}',
-        ),
-    ) if False else None
-    del second
-    dup = make_project(operator, village, title="Jalan rabat beton Dusun Krajan (lanjutan)",
-                       north_m=60, fund_source="ADD")
+def adjacent_village(village: Any) -> Any:
+    from smartkampung.regions.models import Region
+
+    mine = parse_geojson_geometry(village.boundary)
+    for other in Region.objects.filter(level="village").exclude(pk=village.pk).exclude(boundary=""):
+        if parse_geojson_geometry(other.boundary).distance(mine) < 1e-5:
+            return other
+    raise AssertionError("no adjacent village")
+
+
+def test_duplicate_fires_across_villages_and_fund_sources(operator, village, make_user):
+    # Two villages enter the same road on their common border, with different fund sources.
+    neighbour = adjacent_village(village)
+    other_operator = make_user(roles=[("village_operator", neighbour.code)])
+    from shapely.ops import nearest_points
+
+    a = parse_geojson_geometry(village.boundary)
+    b = parse_geojson_geometry(neighbour.boundary)
+    border, _ = nearest_points(a.boundary, b)
+    point = '{"type":"Point","coordinates":[%f,%f]}'
+    first = services.project_create(
+        actor=operator, village_code=village.code,
+        data=project_data(village, geojson=point % (border.x, border.y)),
+    )
+    lat, lng = offset(border.y, border.x, north_m=30)
+    dup = services.project_create(
+        actor=other_operator, village_code=neighbour.code,
+        data=project_data(village, title="Jalan rabat beton Dusun Krajan (lanjutan)",
+                          fund_source="ADD", geojson=point % (lng, lat)),
+    )
     [flag] = flags(RuleCode.DUPLICATE_PROJECT)
     assert flag.project_id == dup.pk and flag.other_project_id == first.pk
-    assert 50 < flag.evidence["distance_m"] < 70
+    assert flag.village_id == neighbour.code
+    assert 20 < flag.evidence["distance_m"] < 40
     assert flag.evidence["title_similarity"] >= 85
     assert flag.severity == "high"
 
@@ -337,4 +353,3 @@ def test_screening_and_full_run_agree(operator, village, other_village, make_use
     RedFlag.objects.all().delete()
     detect_all()
     assert sorted(RedFlag.objects.values_list("rule", "key", "severity")) == screened
-    assert point_of  # helper kept for other modules
