@@ -18,7 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartkampung import audit
-from smartkampung.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+from smartkampung.core.exceptions import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    TooLarge,
+    ValidationFailed,
+)
 from smartkampung.core.uploads import UploadRejected, validate_image
 from smartkampung.regions.models import Level, Region
 
@@ -38,7 +44,7 @@ from .models import (
     Unit,
     WorkType,
 )
-from .photos import analyse_photo, bands, to_hex
+from .photos import PhotoFacts, analyse_photo, bands, to_hex
 from .redflags import screen_project
 
 ACTIVITY_CODE_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
@@ -276,10 +282,47 @@ def photo_add(
     EXIF-free thumbnail and display copies are made in the background."""
     project = report.project
     _require(permissions.can_report_progress(actor, project.village_id), actor, project.village_id)
+    lat, lng, accuracy = _device_location(device_lat, device_lng, device_accuracy_m)
+    checked = check_photo(data)
+    saved: list[str] = []
+    try:
+        with transaction.atomic():
+            photo = store_photo(
+                report=report,
+                checked=checked,
+                filename=filename,
+                device=(lat, lng, accuracy),
+                uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+                saved=saved,
+            )
+            audit.record(
+                actor,
+                "projects.photo_add",
+                photo,
+                {"project": project.pk, "stage": report.stage, "sha256": photo.sha256},
+            )
+    except BaseException:
+        for name in saved:
+            default_storage.delete(name)
+        raise
+    if screen:
+        screen_project(project.pk)
+    return photo
+
+
+@dataclass
+class CheckedPhoto:
+    data: bytes
+    kind: str
+    width: int
+    height: int
+    facts: PhotoFacts
+
+
+def check_photo(data: bytes) -> CheckedPhoto:
+    """Check the bytes by content (refusing non-images and bombs) and read them."""
     limit = settings.SK_PROJECTS_MAX_PHOTO_BYTES
     if len(data) > limit:
-        from smartkampung.core.exceptions import TooLarge
-
         raise TooLarge(
             _("The photo is larger than %(mb).0f MB.") % {"mb": limit / 1024 / 1024},
             code="file_too_large",
@@ -287,56 +330,65 @@ def photo_add(
     if not data:
         raise UploadRejected(_("The file is empty."), code="file_empty")
     info = validate_image(data, allowed=("jpeg", "png"))
-    lat, lng, accuracy = _device_location(device_lat, device_lng, device_accuracy_m)
-    facts = analyse_photo(data)
-    ext = "jpg" if info.kind == "jpeg" else "png"
+    return CheckedPhoto(
+        data=data, kind=info.kind, width=info.width, height=info.height, facts=analyse_photo(data)
+    )
+
+
+def store_photo(
+    *,
+    report: ProgressReport,
+    checked: CheckedPhoto,
+    filename: str,
+    device: tuple[float | None, float | None, float | None],
+    uploaded_by: Any,
+    saved: list[str],
+) -> ProgressPhoto:
+    """Save a checked photo's file, row and hashes inside the caller's transaction, and queue
+    its derivatives. The stored file name is appended to ``saved`` so that the caller removes
+    the file if its transaction fails."""
+    project = report.project
+    facts = checked.facts
+    ext = "jpg" if checked.kind == "jpeg" else "png"
     path = f"projects/{project.village_id}/{project.pk}/{uuid.uuid4().hex}.{ext}"
-    stored = default_storage.save(path, ContentFile(data))
-    try:
-        with transaction.atomic():
-            photo = ProgressPhoto.objects.create(
-                report=report,
-                project=project,
-                village_id=project.village_id,
-                stage=report.stage,
-                original=stored,
-                original_name=safe_filename(filename),
-                content_type=f"image/{info.kind}",
-                size_bytes=len(data),
-                width=info.width,
-                height=info.height,
-                sha256=facts.sha256,
-                phash=facts.phash_hex,
-                phash_rotations=" ".join(to_hex(v) for v in facts.rotations.values()),
-                exif_lat=facts.exif_lat,
-                exif_lng=facts.exif_lng,
-                exif_taken_at=facts.exif_taken_at,
-                exif_device=facts.exif_device,
-                device_lat=lat,
-                device_lng=lng,
-                device_accuracy_m=accuracy,
-                uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    stored = default_storage.save(path, ContentFile(checked.data))
+    saved.append(stored)
+    photo = ProgressPhoto.objects.create(
+            report=report,
+            project=project,
+            village_id=project.village_id,
+            stage=report.stage,
+            original=stored,
+            original_name=safe_filename(filename),
+            content_type=f"image/{checked.kind}",
+            size_bytes=len(checked.data),
+            width=checked.width,
+            height=checked.height,
+            sha256=facts.sha256,
+            phash=facts.phash_hex,
+            phash_rotations=" ".join(to_hex(v) for v in facts.rotations.values()),
+            exif_lat=facts.exif_lat,
+            exif_lng=facts.exif_lng,
+            exif_taken_at=facts.exif_taken_at,
+            exif_device=facts.exif_device,
+            device_lat=device[0],
+            device_lng=device[1],
+            device_accuracy_m=device[2],
+            uploaded_by=uploaded_by,
+        )
+    PhotoHash.objects.bulk_create(
+        [
+            PhotoHash(
+                photo=photo,
+                kind=kind,
+                value=value,
+                **{f"band{i}": b for i, b in enumerate(bands(value))},
             )
-            PhotoHash.objects.bulk_create(
-                [
-                    PhotoHash(photo=photo, kind=kind, value=value,
-                              **{f"band{i}": b for i, b in enumerate(bands(value))})
-                    for kind, value in facts.hashes.items()
-                ]
-            )
-            audit.record(
-                actor,
-                "projects.photo_add",
-                photo,
-                {"project": project.pk, "stage": report.stage, "sha256": facts.sha256},
-            )
-            photo_id = photo.pk
-            transaction.on_commit(lambda: tasks.photo_make_derivatives.enqueue(photo_id))
-    except BaseException:
-        default_storage.delete(stored)
-        raise
-    if screen:
-        screen_project(project.pk)
+            for kind, value in facts.hashes.items()
+        ]
+    )
+    photo_id = photo.pk
+    transaction.on_commit(lambda: tasks.photo_make_derivatives.enqueue(photo_id))
     return photo
 
 

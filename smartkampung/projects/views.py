@@ -253,6 +253,7 @@ def progress_add(request: HttpRequest, project_id: int) -> HttpResponse:
                 stage=d["stage"],
                 reported_on=d["reported_on"],
                 note=d.get("note") or "",
+                screen=not d["photos"],  # each photo added below runs the rules
             )
         for upload in d["photos"]:
             data = upload.read(settings.SK_PROJECTS_MAX_PHOTO_BYTES + 1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -51,6 +51,16 @@ def _photo_recs(rows: Iterable[dict[str, Any]]) -> list[PhotoRec]:
         ):
             by_id[photo_id].hashes[kind] = value
     return [r for r in recs if HashKind.FULL in r.hashes]
+
+
+def _report_rec(
+    report_id: int, project_id: int, stage: int, created_at: datetime, reported_on: date, n: int
+) -> ReportRec:
+    """A report's age counts from when it was entered, or from its date if that is earlier
+    (imported history)."""
+    end_of_day = timezone.make_aware(datetime.combine(reported_on, time(23, 59)))
+    return ReportRec(id=report_id, project_id=project_id, stage=stage,
+                     created_at=min(created_at, end_of_day), photo_count=n)
 
 
 # --- screening one project ------------------------------------------------------------------
@@ -135,8 +145,7 @@ def project_findings(project_id: int, *, now: Any = None) -> list[Finding]:
     )
     findings += rules.stalled_findings(project, timezone.localdate(now), cfg)
     reports = [
-        ReportRec(id=r.pk, project_id=project_id, stage=r.stage, created_at=r.created_at,
-                  photo_count=r.n)
+        _report_rec(r.pk, project_id, r.stage, r.created_at, r.reported_on, r.n)
         for r in ProgressReport.objects.filter(project_id=project_id).annotate(n=Count("photos"))
     ]
     findings += rules.evidence_findings(project, reports, now, cfg)
@@ -208,11 +217,11 @@ class MemoryIndex:
         say(f"{len(self.photos)} photos loaded")
         self.reports: dict[int, list[ReportRec]] = defaultdict(list)
         for r in ProgressReport.objects.annotate(n=Count("photos")).values(
-            "id", "project_id", "stage", "created_at", "n"
+            "id", "project_id", "stage", "created_at", "reported_on", "n"
         ):
             self.reports[r["project_id"]].append(
-                ReportRec(id=r["id"], project_id=r["project_id"], stage=r["stage"],
-                          created_at=r["created_at"], photo_count=r["n"])
+                _report_rec(r["id"], r["project_id"], r["stage"], r["created_at"],
+                            r["reported_on"], r["n"])
             )
         self.boundaries = dict(
             Region.objects.filter(level="village").values_list("code", "boundary")
