@@ -264,6 +264,7 @@ SK_ANONYMOUS_HOME_URL = os.environ.get("SK_ANONYMOUS_HOME_URL", "/accounts/login
 # Key for secrets at rest (TOTP seeds, letter-signing keys); derived from SECRET_KEY if unset.
 SK_ENCRYPTION_KEY = os.environ.get("SK_ENCRYPTION_KEY", "")
 
+
 # --- projects ---
 # e-Village Monitoring (README "e-Village Monitoring"): stages, geometry and red-flag thresholds.
 # Every threshold may be set in the environment under the same name.
@@ -282,7 +283,9 @@ SK_PROJECTS_H3_RESOLUTION = int(_env_number("SK_PROJECTS_H3_RESOLUTION", 9))
 # a very similar title is flagged across the last YEARS years even without close periods.
 SK_PROJECTS_DUPLICATE_DISTANCE_M = _env_number("SK_PROJECTS_DUPLICATE_DISTANCE_M", 150)
 SK_PROJECTS_DUPLICATE_TITLE_SIMILARITY = _env_number("SK_PROJECTS_DUPLICATE_TITLE_SIMILARITY", 85)
-SK_PROJECTS_DUPLICATE_PERIOD_GAP_DAYS = int(_env_number("SK_PROJECTS_DUPLICATE_PERIOD_GAP_DAYS", 90))
+SK_PROJECTS_DUPLICATE_PERIOD_GAP_DAYS = int(
+    _env_number("SK_PROJECTS_DUPLICATE_PERIOD_GAP_DAYS", 90)
+)
 SK_PROJECTS_DUPLICATE_YEARS = int(_env_number("SK_PROJECTS_DUPLICATE_YEARS", 3))
 # PHOTO_REUSE: perceptual hashes (64 bits) at most this many bits apart are near-identical.
 SK_PROJECTS_PHASH_MAX_DISTANCE = int(_env_number("SK_PROJECTS_PHASH_MAX_DISTANCE", 6))

@@ -65,11 +65,25 @@ def _project_out(p: Project) -> dict[str, Any]:
 
 def _photo_out(p: ProgressPhoto) -> dict[str, Any]:
     return {
-        **{f: getattr(p, f) for f in (
-            "id", "stage", "sha256", "phash", "width", "height", "exif_lat", "exif_lng",
-            "exif_taken_at", "exif_device", "device_lat", "device_lng", "device_accuracy_m",
-            "uploaded_at",
-        )},
+        **{
+            f: getattr(p, f)
+            for f in (
+                "id",
+                "stage",
+                "sha256",
+                "phash",
+                "width",
+                "height",
+                "exif_lat",
+                "exif_lng",
+                "exif_taken_at",
+                "exif_device",
+                "device_lat",
+                "device_lng",
+                "device_accuracy_m",
+                "uploaded_at",
+            )
+        },
         "thumbnail_url": f"/projects/photos/{p.pk}/thumb/",
         "display_url": f"/projects/photos/{p.pk}/display/",
     }
@@ -109,8 +123,13 @@ def _flag_out(f: RedFlag) -> dict[str, Any]:
 
 
 def _upload_out(u: PhotoUpload) -> dict[str, Any]:
-    return {"id": str(u.id), "size": u.size, "offset": u.received, "status": u.status,
-            "photo": u.photo_id}
+    return {
+        "id": str(u.id),
+        "size": u.size,
+        "offset": u.received,
+        "status": u.status,
+        "photo": u.photo_id,
+    }
 
 
 def _project_data(payload: ProjectIn) -> services.ProjectData:
@@ -145,15 +164,22 @@ class ProjectQuery(Schema):
 
     def filters(self) -> selectors.ProjectFilters:
         return selectors.ProjectFilters(
-            kecamatan=self.kecamatan[:13], village=self.village[:13], year=self.year,
-            status=self.status[:12], flag=self.flag[:32], q=self.q[:100],
+            kecamatan=self.kecamatan[:13],
+            village=self.village[:13],
+            year=self.year,
+            status=self.status[:12],
+            flag=self.flag[:32],
+            q=self.q[:100],
         )
 
 
 @router.get("/", response=list[ProjectOut], summary="Projects in my scope")
 @paginate(LimitOffsetPagination)
 def project_list(request: HttpRequest, query: Query[ProjectQuery]) -> list[dict[str, Any]]:
-    return [_project_out(p) for p in selectors.project_list(actor=_actor(request), filters=query.filters())]
+    return [
+        _project_out(p)
+        for p in selectors.project_list(actor=_actor(request), filters=query.filters())
+    ]
 
 
 @router.post("/", response={201: ProjectOut, **ERRORS}, summary="Register a project")
@@ -187,22 +213,37 @@ def project_update(request: HttpRequest, project_id: int, payload: ProjectIn) ->
     project = selectors.project_get(actor=actor, project_id=project_id)
     if payload.village != project.village_id:
         raise ValidationFailed(_("A project cannot move to another village."), code="village_fixed")
-    return _project_out(services.project_update(actor=actor, project=project, data=_project_data(payload)))
+    return _project_out(
+        services.project_update(actor=actor, project=project, data=_project_data(payload))
+    )
 
 
-@router.get("/{project_id}/reports", response={200: list[ReportOut], **ERRORS}, summary="Progress reports with photos")
+@router.get(
+    "/{project_id}/reports",
+    response={200: list[ReportOut], **ERRORS},
+    summary="Progress reports with photos",
+)
 def report_list(request: HttpRequest, project_id: int) -> list[dict[str, Any]]:
     actor = _actor(request)
     project = selectors.project_get(actor=actor, project_id=project_id)
     return [_report_out(r) for r in selectors.report_list(actor=actor, project=project)]
 
 
-@router.post("/{project_id}/reports", response={201: ReportOut, **ERRORS}, summary="Report progress at a stage")
-def report_create(request: HttpRequest, project_id: int, payload: ReportIn) -> Status[dict[str, Any]]:
+@router.post(
+    "/{project_id}/reports",
+    response={201: ReportOut, **ERRORS},
+    summary="Report progress at a stage",
+)
+def report_create(
+    request: HttpRequest, project_id: int, payload: ReportIn
+) -> Status[dict[str, Any]]:
     actor = _actor(request)
     project = selectors.project_get(actor=actor, project_id=project_id)
     report = services.report_create(
-        actor=actor, project=project, stage=payload.stage, reported_on=payload.reported_on,
+        actor=actor,
+        project=project,
+        stage=payload.stage,
+        reported_on=payload.reported_on,
         note=payload.note,
     )
     return Status(201, _report_out(report))
@@ -228,8 +269,12 @@ def photo_upload(
     report = selectors.report_get(actor=actor, report_id=report_id)
     data = file.read(settings.SK_PROJECTS_MAX_PHOTO_BYTES + 1)
     photo = services.photo_add(
-        actor=actor, report=report, data=data, filename=file.name or "",
-        device_lat=form.device_lat, device_lng=form.device_lng,
+        actor=actor,
+        report=report,
+        data=data,
+        filename=file.name or "",
+        device_lat=form.device_lat,
+        device_lng=form.device_lng,
         device_accuracy_m=form.device_accuracy_m,
     )
     return Status(201, _photo_out(photo))
@@ -244,14 +289,22 @@ def upload_start(request: HttpRequest, report_id: int, payload: UploadIn) -> Sta
     actor = _actor(request)
     report = selectors.report_get(actor=actor, report_id=report_id)
     upload = uploads.upload_start(
-        actor=actor, report=report, size=payload.size, filename=payload.filename,
-        device_lat=payload.device_lat, device_lng=payload.device_lng,
+        actor=actor,
+        report=report,
+        size=payload.size,
+        filename=payload.filename,
+        device_lat=payload.device_lat,
+        device_lng=payload.device_lng,
         device_accuracy_m=payload.device_accuracy_m,
     )
     return Status(201, _upload_out(upload))
 
 
-@router.get("/uploads/{upload_id}", response={200: UploadOut, **ERRORS}, summary="An upload's offset (where to resume)")
+@router.get(
+    "/uploads/{upload_id}",
+    response={200: UploadOut, **ERRORS},
+    summary="An upload's offset (where to resume)",
+)
 def upload_status(request: HttpRequest, upload_id: uuid.UUID) -> dict[str, Any]:
     return _upload_out(uploads.upload_get(actor=_actor(request), upload_id=upload_id))
 
@@ -295,13 +348,21 @@ class FlagQuery(Schema):
 @paginate(LimitOffsetPagination)
 def flag_list(request: HttpRequest, query: Query[FlagQuery]) -> list[dict[str, Any]]:
     flags = selectors.flag_list(
-        actor=_actor(request), status=query.status[:10], rule=query.rule[:32],
-        kecamatan=query.kecamatan[:13], village=query.village[:13], project_id=query.project,
+        actor=_actor(request),
+        status=query.status[:10],
+        rule=query.rule[:32],
+        kecamatan=query.kecamatan[:13],
+        village=query.village[:13],
+        project_id=query.project,
     )
     return [_flag_out(f) for f in flags]
 
 
-@router.get("/flags/counts", response={200: dict[str, Any], **ERRORS}, summary="Open flags per village and district")
+@router.get(
+    "/flags/counts",
+    response={200: dict[str, Any], **ERRORS},
+    summary="Open flags per village and district",
+)
 def flag_counts(request: HttpRequest) -> dict[str, Any]:
     return selectors.flag_counts(actor=_actor(request))
 
@@ -311,8 +372,14 @@ def flag_detail(request: HttpRequest, flag_id: int) -> dict[str, Any]:
     return _flag_out(selectors.flag_get(actor=_actor(request), flag_id=flag_id))
 
 
-@router.post("/flags/{flag_id}/decision", response={200: FlagOut, **ERRORS}, summary="Confirm or dismiss a flag (inspectors)")
+@router.post(
+    "/flags/{flag_id}/decision",
+    response={200: FlagOut, **ERRORS},
+    summary="Confirm or dismiss a flag (inspectors)",
+)
 def flag_decide(request: HttpRequest, flag_id: int, payload: DecisionIn) -> dict[str, Any]:
     actor = _actor(request)
     flag = selectors.flag_get(actor=actor, flag_id=flag_id)
-    return _flag_out(services.flag_decide(actor=actor, flag=flag, decision=payload.decision, note=payload.note))
+    return _flag_out(
+        services.flag_decide(actor=actor, flag=flag, decision=payload.decision, note=payload.note)
+    )

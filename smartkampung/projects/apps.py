@@ -18,9 +18,7 @@ class ProjectsConfig(AppConfig):
 
         items = []
         if can_view_any_projects(request.user):
-            items.append(
-                NavItem(label=str(_("Projects")), url=reverse("projects:map"), order=40)
-            )
+            items.append(NavItem(label=str(_("Projects")), url=reverse("projects:map"), order=40))
         if can_view_any_flags(request.user):
             items.append(
                 NavItem(label=str(_("Red flags")), url=reverse("projects:flag_queue"), order=41)

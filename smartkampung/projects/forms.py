@@ -30,14 +30,18 @@ class ProjectForm(forms.Form):
         error_messages={"invalid": _("An activity code looks like 02.03.10.")},
     )
     fund_source = forms.ChoiceField(label=_("Fund source"), choices=FundSource.choices)
-    budget = forms.DecimalField(label=_("Budget (Rp)"), min_value=0, max_digits=15, decimal_places=0)
+    budget = forms.DecimalField(
+        label=_("Budget (Rp)"), min_value=0, max_digits=15, decimal_places=0
+    )
     volume = forms.DecimalField(label=_("Volume"), min_value=0.01, max_digits=12, decimal_places=2)
     unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices)
     executor = forms.CharField(label=_("Executor"), max_length=150, required=False)
     planned_start = forms.DateField(label=_("Planned start"), widget=DateInput)
     planned_end = forms.DateField(label=_("Planned end"), widget=DateInput)
     lat = forms.FloatField(
-        label=_("Latitude"), required=False, help_text=_("Click the map, or type it (e.g. -8.5868).")
+        label=_("Latitude"),
+        required=False,
+        help_text=_("Click the map, or type it (e.g. -8.5868)."),
     )
     lng = forms.FloatField(label=_("Longitude"), required=False)
     geometry = forms.CharField(
@@ -176,7 +180,9 @@ class FlagFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("all")), *FlagStatus.choices]
     )
-    rule = forms.ChoiceField(label=_("Rule"), required=False, choices=[("", _("all")), *RuleCode.choices])
+    rule = forms.ChoiceField(
+        label=_("Rule"), required=False, choices=[("", _("all")), *RuleCode.choices]
+    )
     kecamatan = forms.ChoiceField(label=_("District"), required=False)
 
     def __init__(self, *args: Any, districts: list[tuple[str, str]], **kwargs: Any) -> None:

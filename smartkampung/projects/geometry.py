@@ -95,7 +95,10 @@ def parse_geometry(
         and (coords[:, 0] <= LNG_RANGE[1]).all()
     ):
         raise _invalid(
-            _("The location lies outside Indonesia: check that latitude and longitude are not swapped.")
+            _(
+                "The location lies outside Indonesia: check that latitude and longitude are not "
+                "swapped."
+            )
         )
     if kind == GeometryKind.POLYGON and not geom.is_valid:
         geom = shapely.make_valid(geom)

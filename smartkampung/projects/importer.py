@@ -32,13 +32,44 @@ from .geometry import ParsedGeometry, parse_geometry
 from .models import ProgressPhoto, ProgressReport, Project, ProjectStatus
 
 PROJECT_COLUMNS = (
-    "id", "village_code", "title", "work_type", "activity_code", "fund_source", "budget",
-    "volume", "unit", "start", "end", "executor", "wkt", "lat", "lon",
+    "id",
+    "village_code",
+    "title",
+    "work_type",
+    "activity_code",
+    "fund_source",
+    "budget",
+    "volume",
+    "unit",
+    "start",
+    "end",
+    "executor",
+    "wkt",
+    "lat",
+    "lon",
 )
-PROJECT_REQUIRED = ("id", "village_code", "title", "work_type", "fund_source", "budget",
-                    "volume", "unit", "start", "end")
-PROGRESS_COLUMNS = ("project_id", "stage", "date", "photo", "device_lat", "device_lon",
-                    "device_accuracy_m", "note")
+PROJECT_REQUIRED = (
+    "id",
+    "village_code",
+    "title",
+    "work_type",
+    "fund_source",
+    "budget",
+    "volume",
+    "unit",
+    "start",
+    "end",
+)
+PROGRESS_COLUMNS = (
+    "project_id",
+    "stage",
+    "date",
+    "photo",
+    "device_lat",
+    "device_lon",
+    "device_accuracy_m",
+    "note",
+)
 PROGRESS_REQUIRED = ("project_id", "stage", "date")
 MAX_CSV_BYTES = 50 * 1024 * 1024
 
@@ -84,8 +115,9 @@ class ImportResult:
     problems: list[ImportProblem] = field(default_factory=list)
 
 
-def _read_csv(path: Path, columns: tuple[str, ...], required: tuple[str, ...],
-              problems: list[ImportProblem]) -> list[tuple[int, dict[str, str]]]:
+def _read_csv(
+    path: Path, columns: tuple[str, ...], required: tuple[str, ...], problems: list[ImportProblem]
+) -> list[tuple[int, dict[str, str]]]:
     name = path.name
     if not path.is_file():
         problems.append(ImportProblem(name, 0, "", _("The file is missing.")))
@@ -104,20 +136,26 @@ def _read_csv(path: Path, columns: tuple[str, ...], required: tuple[str, ...],
     unknown = [c for c in header if c not in columns]
     if missing or unknown:
         if missing:
-            problems.append(ImportProblem(name, 1, ", ".join(missing), _("Required columns are missing.")))
+            problems.append(
+                ImportProblem(name, 1, ", ".join(missing), _("Required columns are missing."))
+            )
         if unknown:
             problems.append(ImportProblem(name, 1, ", ".join(unknown), _("Unknown columns.")))
         return []
     rows = []
     for n, raw in enumerate(reader, start=2):
         if None in raw:
-            problems.append(ImportProblem(name, n, "", _("The row has more fields than the header.")))
+            problems.append(
+                ImportProblem(name, n, "", _("The row has more fields than the header."))
+            )
             continue
         rows.append((n, {k.strip(): (v or "").strip() for k, v in raw.items() if k}))
     return rows
 
 
-def _number(value: str, kind: type, problems: list[ImportProblem], file: str, row: int, column: str) -> Any:
+def _number(
+    value: str, kind: type, problems: list[ImportProblem], file: str, row: int, column: str
+) -> Any:
     try:
         result = kind(value.replace(",", ".")) if value else None
     except (ValueError, InvalidOperation):
@@ -126,7 +164,9 @@ def _number(value: str, kind: type, problems: list[ImportProblem], file: str, ro
     return result
 
 
-def _date(value: str, problems: list[ImportProblem], file: str, row: int, column: str) -> date | None:
+def _date(
+    value: str, problems: list[ImportProblem], file: str, row: int, column: str
+) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -136,7 +176,9 @@ def _date(value: str, problems: list[ImportProblem], file: str, row: int, column
 
 def _project_rows(directory: Path, problems: list[ImportProblem]) -> list[ProjectRow]:
     file = "projects.csv"
-    villages = {r.code: r for r in Region.objects.filter(level=Level.VILLAGE).only("code", "boundary")}
+    villages = {
+        r.code: r for r in Region.objects.filter(level=Level.VILLAGE).only("code", "boundary")
+    }
     seen: set[str] = set()
     out = []
     for n, row in _read_csv(directory / file, PROJECT_COLUMNS, PROJECT_REQUIRED, problems):
@@ -157,7 +199,9 @@ def _project_rows(directory: Path, problems: list[ImportProblem]) -> list[Projec
         volume = _number(row.get("volume", ""), Decimal, problems, file, n, "volume")
         lat = _number(row.get("lat", ""), float, problems, file, n, "lat")
         lon = _number(row.get("lon", ""), float, problems, file, n, "lon")
-        start = _date(row.get("start", ""), problems, file, n, "start") if row.get("start") else None
+        start = (
+            _date(row.get("start", ""), problems, file, n, "start") if row.get("start") else None
+        )
         end = _date(row.get("end", ""), problems, file, n, "end") if row.get("end") else None
         geometry: ParsedGeometry | None = None
         try:
@@ -168,9 +212,16 @@ def _project_rows(directory: Path, problems: list[ImportProblem]) -> list[Projec
             continue
         assert budget is not None and volume is not None and start is not None and end is not None
         data = services.ProjectData(
-            title=row["title"], work_type=row["work_type"], fund_source=row["fund_source"].upper(),
-            budget=budget, volume=volume, unit=row["unit"], planned_start=start, planned_end=end,
-            geometry=geometry, activity_code=row.get("activity_code", ""),
+            title=row["title"],
+            work_type=row["work_type"],
+            fund_source=row["fund_source"].upper(),
+            budget=budget,
+            volume=volume,
+            unit=row["unit"],
+            planned_start=start,
+            planned_end=end,
+            geometry=geometry,
+            activity_code=row.get("activity_code", ""),
             executor=row.get("executor", ""),
         )
         try:
@@ -187,7 +238,9 @@ def _project_rows(directory: Path, problems: list[ImportProblem]) -> list[Projec
     return out
 
 
-def _progress_rows(directory: Path, known_ids: set[str], problems: list[ImportProblem]) -> list[ProgressRow]:
+def _progress_rows(
+    directory: Path, known_ids: set[str], problems: list[ImportProblem]
+) -> list[ProgressRow]:
     file = "progress.csv"
     if not (directory / file).exists():
         return []
@@ -203,11 +256,23 @@ def _progress_rows(directory: Path, known_ids: set[str], problems: list[ImportPr
             problems.append(ImportProblem(file, n, "project_id", _("No project with this id.")))
         stage = _number(row.get("stage", ""), int, problems, file, n, "stage")
         if stage is not None and stage not in stages:
-            problems.append(ImportProblem(file, n, "stage", _("The stage must be one of %(stages)s.") % {"stages": ", ".join(map(str, stages))}))
-        reported_on = _date(row.get("date", ""), problems, file, n, "date") if row.get("date") else None
+            problems.append(
+                ImportProblem(
+                    file,
+                    n,
+                    "stage",
+                    _("The stage must be one of %(stages)s.")
+                    % {"stages": ", ".join(map(str, stages))},
+                )
+            )
+        reported_on = (
+            _date(row.get("date", ""), problems, file, n, "date") if row.get("date") else None
+        )
         lat = _number(row.get("device_lat", ""), float, problems, file, n, "device_lat")
         lon = _number(row.get("device_lon", ""), float, problems, file, n, "device_lon")
-        acc = _number(row.get("device_accuracy_m", ""), float, problems, file, n, "device_accuracy_m")
+        acc = _number(
+            row.get("device_accuracy_m", ""), float, problems, file, n, "device_accuracy_m"
+        )
         try:
             device = services._device_location(lat, lon, acc)
         except ValidationFailed as exc:
@@ -226,8 +291,18 @@ def _progress_rows(directory: Path, known_ids: set[str], problems: list[ImportPr
                     problems.append(ImportProblem(file, n, "photo", exc.message))
         if len(problems) > before or stage is None or reported_on is None:
             continue
-        out.append(ProgressRow(row=n, project_id=row["project_id"], stage=stage, reported_on=reported_on,
-                               note=row.get("note", "")[:2000], photo=name, device=device, checked=checked))
+        out.append(
+            ProgressRow(
+                row=n,
+                project_id=row["project_id"],
+                stage=stage,
+                reported_on=reported_on,
+                note=row.get("note", "")[:2000],
+                photo=name,
+                device=device,
+                checked=checked,
+            )
+        )
     return out
 
 
@@ -237,9 +312,13 @@ def projects_import(*, directory: Path) -> ImportResult:
     if not directory.is_dir():
         raise ValidationFailed(_("Not a folder."), code=ProjectErrorCode.IMPORT_INVALID)
     projects = _project_rows(directory, problems)
-    known = {p.external_id for p in projects} | set(
-        Project.objects.filter(external_id__isnull=False).values_list("external_id", flat=True)
-    )
+    known = {p.external_id for p in projects} | {
+        ext
+        for ext in Project.objects.filter(external_id__isnull=False).values_list(
+            "external_id", flat=True
+        )
+        if ext
+    }
     progress = _progress_rows(directory, known, problems)
     if problems:
         raise ValidationFailed(
@@ -252,12 +331,17 @@ def projects_import(*, directory: Path) -> ImportResult:
     try:
         with transaction.atomic():
             _write(projects, progress, result, saved)
-            audit.record(None, "projects.import", None, {
-                "projects_created": result.projects_created,
-                "projects_updated": result.projects_updated,
-                "reports_created": result.reports_created,
-                "photos_created": result.photos_created,
-            })
+            audit.record(
+                None,
+                "projects.import",
+                None,
+                {
+                    "projects_created": result.projects_created,
+                    "projects_updated": result.projects_updated,
+                    "reports_created": result.reports_created,
+                    "photos_created": result.photos_created,
+                },
+            )
     except BaseException:
         for name in saved:
             default_storage.delete(name)
@@ -265,10 +349,15 @@ def projects_import(*, directory: Path) -> ImportResult:
     return result
 
 
-def _write(projects: list[ProjectRow], progress: list[ProgressRow], result: ImportResult,
-           saved: list[str]) -> None:
-    by_ext = {p.external_id: p for p in Project.objects.filter(
-        external_id__in=[r.external_id for r in projects] + [r.project_id for r in progress])}
+def _write(
+    projects: list[ProjectRow], progress: list[ProgressRow], result: ImportResult, saved: list[str]
+) -> None:
+    by_ext = {
+        p.external_id: p
+        for p in Project.objects.filter(
+            external_id__in=[r.external_id for r in projects] + [r.project_id for r in progress]
+        )
+    }
     for row in projects:
         project = by_ext.get(row.external_id)
         if project is None:
@@ -285,23 +374,32 @@ def _write(projects: list[ProjectRow], progress: list[ProgressRow], result: Impo
         (r.project_id, r.stage): r
         for r in ProgressReport.objects.filter(project__in=list(by_ext.values()))
     }
-    for row in progress:
-        project = by_ext[row.project_id]
-        report = reports.get((project.pk, row.stage))
+    for entry in progress:
+        project = by_ext[entry.project_id]
+        report = reports.get((project.pk, entry.stage))
         if report is None:
-            report = ProgressReport.objects.create(project=project, stage=row.stage,
-                                                   reported_on=row.reported_on, note=row.note)
-            reports[(project.pk, row.stage)] = report
+            report = ProgressReport.objects.create(
+                project=project, stage=entry.stage, reported_on=entry.reported_on, note=entry.note
+            )
+            reports[(project.pk, entry.stage)] = report
             result.reports_created += 1
-            if row.stage > project.progress:
-                project.progress = row.stage
-                project.status = ProjectStatus.COMPLETED if row.stage >= 100 else ProjectStatus.ONGOING
+            if entry.stage > project.progress:
+                project.progress = entry.stage
+                project.status = (
+                    ProjectStatus.COMPLETED if entry.stage >= 100 else ProjectStatus.ONGOING
+                )
                 project.save(update_fields=["progress", "status", "updated_at"])
-        if row.checked is None:
+        if entry.checked is None:
             continue
-        if ProgressPhoto.objects.filter(report=report, sha256=row.checked.facts.sha256).exists():
+        if ProgressPhoto.objects.filter(report=report, sha256=entry.checked.facts.sha256).exists():
             result.photos_skipped += 1
             continue
-        services.store_photo(report=report, checked=row.checked, filename=row.photo,
-                             device=row.device, uploaded_by=None, saved=saved)
+        services.store_photo(
+            report=report,
+            checked=entry.checked,
+            filename=entry.photo,
+            device=entry.device,
+            uploaded_by=None,
+            saved=saved,
+        )
         result.photos_created += 1

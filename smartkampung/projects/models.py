@@ -64,7 +64,9 @@ class ProjectStatus(models.TextChoices):
 
 class Project(models.Model):
     # The identifier of an imported project in its source system (import is idempotent on it).
-    external_id = models.CharField(_("external id"), max_length=64, unique=True, null=True)
+    external_id = models.CharField(  # noqa: DJ001 - NULL: several projects without an id
+        _("external id"), max_length=64, unique=True, null=True
+    )
     village = models.ForeignKey(
         "regions.Village", on_delete=models.PROTECT, related_name="+", verbose_name=_("village")
     )
@@ -133,6 +135,9 @@ class ProjectCell(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "cell"], name="unique_project_cell")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}@{self.cell:x}"
 
 
 class ProgressReport(models.Model):
@@ -232,6 +237,9 @@ class PhotoHash(models.Model):
             models.UniqueConstraint(fields=["photo", "kind"], name="unique_photo_hash_kind")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.photo_id} {self.kind}"
+
 
 class UploadStatus(models.TextChoices):
     OPEN = "open", _("receiving")
@@ -256,6 +264,9 @@ class PhotoUpload(models.Model):
     photo = models.ForeignKey(ProgressPhoto, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"upload {self.id} ({self.received}/{self.size})"
 
 
 class RuleCode(models.TextChoices):

@@ -80,9 +80,7 @@ def report_get(*, actor: Any, report_id: int) -> ProgressReport:
 def report_list(*, actor: Any, project: Project) -> QuerySet[ProgressReport]:
     project_get(actor=actor, project_id=project.pk)
     return (
-        ProgressReport.objects.filter(project=project)
-        .prefetch_related("photos")
-        .order_by("stage")
+        ProgressReport.objects.filter(project=project).prefetch_related("photos").order_by("stage")
     )
 
 
@@ -138,8 +136,12 @@ def flag_counts(*, actor: Any, status: str = FlagStatus.OPEN) -> dict[str, list[
         .order_by("-n", "village_id")
     )
     villages = [
-        {"code": r["village_id"], "name": r["village__name"], "district": r["village__parent__name"],
-         "count": r["n"]}
+        {
+            "code": r["village_id"],
+            "name": r["village__name"],
+            "district": r["village__parent__name"],
+            "count": r["n"],
+        }
         for r in rows
     ]
     districts: dict[str, dict[str, Any]] = {}
@@ -161,11 +163,23 @@ def project_flags(*, actor: Any, project: Project) -> list[RedFlag]:
     return list(flag_list(actor=actor, status="", project_id=project.pk))
 
 
-def projects_geojson(*, actor: Any, filters: ProjectFilters | None = None, limit: int = 50_000) -> str:
+def projects_geojson(
+    *, actor: Any, filters: ProjectFilters | None = None, limit: int = 50_000
+) -> str:
     """The projects as a GeoJSON FeatureCollection (no personal data: titles, codes, status)."""
     qs = project_list(actor=actor, filters=filters).values(
-        "id", "title", "village_id", "village__name", "work_type", "status", "progress",
-        "planned_start", "planned_end", "budget", "fund_source", "geometry",
+        "id",
+        "title",
+        "village_id",
+        "village__name",
+        "work_type",
+        "status",
+        "progress",
+        "planned_start",
+        "planned_end",
+        "budget",
+        "fund_source",
+        "geometry",
     )[:limit]
     parts = []
     for p in qs:
@@ -183,16 +197,19 @@ def projects_geojson(*, actor: Any, filters: ProjectFilters | None = None, limit
             "fund_source": p["fund_source"],
         }
         parts.append(
-            '{"type":"Feature","properties":' + json.dumps(props, ensure_ascii=False)
-            + ',"geometry":' + p["geometry"] + "}"
+            '{"type":"Feature","properties":'
+            + json.dumps(props, ensure_ascii=False)
+            + ',"geometry":'
+            + p["geometry"]
+            + "}"
         )
     return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
 
 
 def open_flag_project_ids(*, actor: Any, project_ids: list[int]) -> set[int]:
-    rows = RedFlag.objects.filter(
-        scope_q(actor, FLAG_VIEW_ROLES), status=FlagStatus.OPEN
-    ).filter(Q(project_id__in=project_ids) | Q(other_project_id__in=project_ids))
+    rows = RedFlag.objects.filter(scope_q(actor, FLAG_VIEW_ROLES), status=FlagStatus.OPEN).filter(
+        Q(project_id__in=project_ids) | Q(other_project_id__in=project_ids)
+    )
     out: set[int] = set()
     for a, b in rows.values_list("project_id", "other_project_id"):
         out.add(a)

@@ -180,7 +180,9 @@ def project_create(
     return project
 
 
-def project_update(*, actor: Any, project: Project, data: ProjectData, screen: bool = True) -> Project:
+def project_update(
+    *, actor: Any, project: Project, data: ProjectData, screen: bool = True
+) -> Project:
     """Change a project's data; the rules run again on it."""
     _require(permissions.can_edit_project(actor, project.village_id), actor, project.village_id)
     _validate(data, _village(project.village_id))
@@ -215,14 +217,17 @@ def report_create(
     _require(permissions.can_report_progress(actor, project.village_id), actor, project.village_id)
     if stage not in stages():
         raise ValidationFailed(
-            _("The stage must be one of %(stages)s.") % {"stages": ", ".join(f"{s} %" for s in stages())},
+            _("The stage must be one of %(stages)s.")
+            % {"stages": ", ".join(f"{s} %" for s in stages())},
             code=ProjectErrorCode.INVALID_STAGE,
             details={"stage": stage},
         )
     if reported_on > timezone.localdate():
         raise ValidationFailed(_("The date lies in the future."), code="invalid_date")
     if len(note) > 2000:
-        raise ValidationFailed(_("The note is too long (at most 2,000 characters)."), code="note_too_long")
+        raise ValidationFailed(
+            _("The note is too long (at most 2,000 characters)."), code="note_too_long"
+        )
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
         if ProgressReport.objects.filter(project=locked, stage=stage).exists():
@@ -242,7 +247,10 @@ def report_create(
         locked.status = ProjectStatus.COMPLETED if locked.progress >= 100 else ProjectStatus.ONGOING
         locked.save(update_fields=["progress", "status", "updated_at"])
         audit.record(
-            actor, "projects.report_create", report, {"project": locked.pk, "stage": stage},
+            actor,
+            "projects.report_create",
+            report,
+            {"project": locked.pk, "stage": stage},
             scope=locked.village_id,
         )
     if screen:
@@ -254,11 +262,18 @@ def _device_location(
     lat: float | None, lng: float | None, accuracy: float | None
 ) -> tuple[float | None, float | None, float | None]:
     if (lat is None) != (lng is None):
-        raise ValidationFailed(_("Give both latitude and longitude of the device, or neither."), code="invalid_location")
+        raise ValidationFailed(
+            _("Give both latitude and longitude of the device, or neither."),
+            code="invalid_location",
+        )
     if lat is not None and lng is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        raise ValidationFailed(_("The device location is not a valid coordinate."), code="invalid_location")
+        raise ValidationFailed(
+            _("The device location is not a valid coordinate."), code="invalid_location"
+        )
     if accuracy is not None and not (0 <= accuracy <= 100_000):
-        raise ValidationFailed(_("The location accuracy must be between 0 and 100,000 m."), code="invalid_location")
+        raise ValidationFailed(
+            _("The location accuracy must be between 0 and 100,000 m."), code="invalid_location"
+        )
     return lat, lng, accuracy
 
 
@@ -354,28 +369,28 @@ def store_photo(
     stored = default_storage.save(path, ContentFile(checked.data))
     saved.append(stored)
     photo = ProgressPhoto.objects.create(
-            report=report,
-            project=project,
-            village_id=project.village_id,
-            stage=report.stage,
-            original=stored,
-            original_name=safe_filename(filename),
-            content_type=f"image/{checked.kind}",
-            size_bytes=len(checked.data),
-            width=checked.width,
-            height=checked.height,
-            sha256=facts.sha256,
-            phash=facts.phash_hex,
-            phash_rotations=" ".join(to_hex(v) for v in facts.rotations.values()),
-            exif_lat=facts.exif_lat,
-            exif_lng=facts.exif_lng,
-            exif_taken_at=facts.exif_taken_at,
-            exif_device=facts.exif_device,
-            device_lat=device[0],
-            device_lng=device[1],
-            device_accuracy_m=device[2],
-            uploaded_by=uploaded_by,
-        )
+        report=report,
+        project=project,
+        village_id=project.village_id,
+        stage=report.stage,
+        original=stored,
+        original_name=safe_filename(filename),
+        content_type=f"image/{checked.kind}",
+        size_bytes=len(checked.data),
+        width=checked.width,
+        height=checked.height,
+        sha256=facts.sha256,
+        phash=facts.phash_hex,
+        phash_rotations=" ".join(to_hex(v) for v in facts.rotations.values()),
+        exif_lat=facts.exif_lat,
+        exif_lng=facts.exif_lng,
+        exif_taken_at=facts.exif_taken_at,
+        exif_device=facts.exif_device,
+        device_lat=device[0],
+        device_lng=device[1],
+        device_accuracy_m=device[2],
+        uploaded_by=uploaded_by,
+    )
     PhotoHash.objects.bulk_create(
         [
             PhotoHash(
@@ -396,7 +411,9 @@ def flag_decide(*, actor: Any, flag: RedFlag, decision: str, note: str) -> RedFl
     """An inspector confirms or dismisses a red flag, with a note (audited)."""
     _require(permissions.can_decide_flag(actor, flag.village_id), actor, flag.village_id)
     if decision not in {FlagStatus.CONFIRMED, FlagStatus.DISMISSED}:
-        raise ValidationFailed(_("Choose confirm or dismiss."), code=ProjectErrorCode.INVALID_DECISION)
+        raise ValidationFailed(
+            _("Choose confirm or dismiss."), code=ProjectErrorCode.INVALID_DECISION
+        )
     note = note.strip()
     if not note:
         raise ValidationFailed(
@@ -405,7 +422,9 @@ def flag_decide(*, actor: Any, flag: RedFlag, decision: str, note: str) -> RedFl
             details={"note": _("This field is required.")},
         )
     if len(note) > 2000:
-        raise ValidationFailed(_("The note is too long (at most 2,000 characters)."), code="note_too_long")
+        raise ValidationFailed(
+            _("The note is too long (at most 2,000 characters)."), code="note_too_long"
+        )
     with transaction.atomic():
         locked = RedFlag.objects.select_for_update().get(pk=flag.pk)
         if locked.is_decided:

@@ -19,8 +19,12 @@ def photo_make_derivatives(photo_id: int) -> None:
     with default_storage.open(photo.original.name, "rb") as fh:
         data = fh.read()
     base = photo.original.name.rsplit(".", 1)[0]
-    thumb = default_storage.save(f"{base}-thumb.jpg", ContentFile(make_derivative(data, THUMBNAIL_PX)))
-    display = default_storage.save(f"{base}-display.jpg", ContentFile(make_derivative(data, DISPLAY_PX)))
+    thumb = default_storage.save(
+        f"{base}-thumb.jpg", ContentFile(make_derivative(data, THUMBNAIL_PX))
+    )
+    display = default_storage.save(
+        f"{base}-display.jpg", ContentFile(make_derivative(data, DISPLAY_PX))
+    )
     updated = ProgressPhoto.objects.filter(pk=photo_id, thumbnail="").update(
         thumbnail=thumb, display=display
     )

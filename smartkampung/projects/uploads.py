@@ -85,9 +85,7 @@ def upload_get(*, actor: Any, upload_id: uuid.UUID) -> PhotoUpload:
     return upload
 
 
-def upload_append(
-    *, actor: Any, upload_id: uuid.UUID, offset: int, chunk: bytes
-) -> PhotoUpload:
+def upload_append(*, actor: Any, upload_id: uuid.UUID, offset: int, chunk: bytes) -> PhotoUpload:
     """Append ``chunk`` at ``offset``, which must equal the bytes received so far."""
     upload_get(actor=actor, upload_id=upload_id)
     if len(chunk) > settings.SK_PROJECTS_UPLOAD_CHUNK_BYTES:
@@ -95,7 +93,9 @@ def upload_append(
     with transaction.atomic():
         upload = PhotoUpload.objects.select_for_update().get(pk=upload_id)
         if upload.status != UploadStatus.OPEN:
-            raise Conflict(_("This upload is already complete."), code=ProjectErrorCode.UPLOAD_CLOSED)
+            raise Conflict(
+                _("This upload is already complete."), code=ProjectErrorCode.UPLOAD_CLOSED
+            )
         if offset != upload.received:
             raise Conflict(
                 _("The upload continues at byte %(offset)d.") % {"offset": upload.received},

@@ -10,14 +10,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from smartkampung.accounts.permissions import scope_codes, scope_q
+from smartkampung.accounts.permissions import scope_q
 from smartkampung.core.exceptions import DomainError, NotFound
 from smartkampung.core.pagination import paginate
 from smartkampung.regions.models import Level, Region
@@ -221,9 +220,13 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
                     "geometry": json.loads(project.geometry),
                     "boundary": f"/api/v1/regions/{project.village_id}/boundary.geojson",
                     "photos": [
-                        {"lat": p.device_lat or p.exif_lat, "lng": p.device_lng or p.exif_lng,
-                         "stage": p.stage}
-                        for r in reports for p in r.photos.all()
+                        {
+                            "lat": p.device_lat or p.exif_lat,
+                            "lng": p.device_lng or p.exif_lng,
+                            "stage": p.stage,
+                        }
+                        for r in reports
+                        for p in r.photos.all()
                         if (p.device_lat or p.exif_lat) is not None
                     ],
                 }
@@ -241,7 +244,9 @@ def progress_add(request: HttpRequest, project_id: int) -> HttpResponse:
     if not form.is_valid():
         for field, errors in form.errors.items():
             for error in errors:
-                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {error}")
+                messages.error(
+                    request, f"{form.fields[field].label if field in form.fields else ''}: {error}"
+                )
         return redirect("projects:detail", project_id=project.pk)
     d = form.cleaned_data
     try:
@@ -290,7 +295,9 @@ def photo_file(request: HttpRequest, photo_id: int, variant: str) -> HttpRespons
                 body = fh.read()
         else:  # the background task has not run yet: make it now, without storing
             with default_storage.open(photo.original.name, "rb") as fh:
-                body = make_derivative(fh.read(), THUMBNAIL_PX if variant == "thumb" else DISPLAY_PX)
+                body = make_derivative(
+                    fh.read(), THUMBNAIL_PX if variant == "thumb" else DISPLAY_PX
+                )
         content_type = "image/jpeg"
         disposition = f'inline; filename="photo-{photo.pk}-{variant}.jpg"'
     else:
@@ -368,5 +375,3 @@ def flag_detail(request: HttpRequest, flag_id: int) -> HttpResponse:
         },
         status=400 if form is not None and form.errors else 200,
     )
-
-

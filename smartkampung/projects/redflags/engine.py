@@ -59,8 +59,13 @@ def _report_rec(
     """A report's age counts from when it was entered, or from its date if that is earlier
     (imported history)."""
     end_of_day = timezone.make_aware(datetime.combine(reported_on, time(23, 59)))
-    return ReportRec(id=report_id, project_id=project_id, stage=stage,
-                     created_at=min(created_at, end_of_day), photo_count=n)
+    return ReportRec(
+        id=report_id,
+        project_id=project_id,
+        stage=stage,
+        created_at=min(created_at, end_of_day),
+        photo_count=n,
+    )
 
 
 # --- screening one project ------------------------------------------------------------------
@@ -68,7 +73,7 @@ def _report_rec(
 
 def _unit_costs(project: ProjectRec) -> list[float]:
     return [
-        float(v)
+        float(v or 0)
         for v in Project.objects.filter(
             village__pk__startswith=regency_of(project.village_id) + ".",
             work_type=project.work_type,
@@ -220,8 +225,9 @@ class MemoryIndex:
             "id", "project_id", "stage", "created_at", "reported_on", "n"
         ):
             self.reports[r["project_id"]].append(
-                _report_rec(r["id"], r["project_id"], r["stage"], r["created_at"],
-                            r["reported_on"], r["n"])
+                _report_rec(
+                    r["id"], r["project_id"], r["stage"], r["created_at"], r["reported_on"], r["n"]
+                )
             )
         self.boundaries = dict(
             Region.objects.filter(level="village").values_list("code", "boundary")

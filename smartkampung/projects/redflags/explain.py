@@ -35,7 +35,11 @@ def _reuse(e: dict[str, Any]) -> str:
         how = _(
             "The pictures are near-identical %(how)s: %(bits)d of 64 bits of their perceptual "
             "hash differ (similarity %(pct).0f %%)."
-        ) % {"how": label, "bits": e.get("hamming_distance", 0), "pct": e.get("similarity", 0) * 100}
+        ) % {
+            "how": label,
+            "bits": e.get("hamming_distance", 0),
+            "pct": e.get("similarity", 0) * 100,
+        }
     if e.get("same_project"):
         where = _(
             "A photo of stage %(stage)d %% is the same picture as the photo of the earlier stage "
@@ -67,9 +71,7 @@ def _duplicate(e: dict[str, Any]) -> str:
         period = _("Their periods overlap by %(d)d days.") % {"d": -gap}
     else:
         period = _("Their periods are %(d)d days apart.") % {"d": gap}
-    return (
-        _("The same work may have been planned or paid twice.") + " " + text + " " + period
-    )
+    return _("The same work may have been planned or paid twice.") + " " + text + " " + period
 
 
 def _locations(e: dict[str, Any]) -> str:
@@ -77,7 +79,8 @@ def _locations(e: dict[str, Any]) -> str:
     for loc in e.get("locations", []):
         source = _("device") if loc["source"] == "device" else _("EXIF")
         parts.append(
-            _("%(source)s location %(m).0f m from the site") % {
+            _("%(source)s location %(m).0f m from the site")
+            % {
                 "source": source,
                 "m": loc["distance_to_site_m"],
             }
@@ -129,12 +132,17 @@ def explain(flag: RedFlag) -> str:
                 "The device reported its location with an accuracy of 0 m, which real GPS never "
                 "does: the location was typed in or faked."
             )
-        return _("The photo carries no location: neither the device nor the EXIF data say where it was taken.")
+        return _(
+            "The photo carries no location: neither the device nor the EXIF data say where it "
+            "was taken."
+        )
     if rule == RuleCode.PHOTO_TIME_INCONSISTENT:
         return _time(e)
     if rule == RuleCode.UNIT_COST_OUTLIER:
-        parts = [_("The cost per %(unit)s is Rp %(cost)s.") % {
-            "unit": e.get("unit", ""), "cost": f"{e.get('unit_cost', 0):,.0f}".replace(",", ".")}]
+        parts = [
+            _("The cost per %(unit)s is Rp %(cost)s.")
+            % {"unit": e.get("unit", ""), "cost": f"{e.get('unit_cost', 0):,.0f}".replace(",", ".")}
+        ]
         if "fence" in e:
             parts.append(
                 _(

@@ -86,8 +86,8 @@ def store_findings(findings: Iterable[Finding], coverage: Coverage) -> StoreResu
         to_create: list[RedFlag] = []
         to_update: list[RedFlag] = []
         for ident, f in by_key.items():
-            flag = existing.get(ident)
-            if flag is None:
+            found = existing.get(ident)
+            if found is None:
                 to_create.append(
                     RedFlag(
                         rule=f.rule,
@@ -105,13 +105,13 @@ def store_findings(findings: Iterable[Finding], coverage: Coverage) -> StoreResu
                     )
                 )
                 continue
-            flag.evidence = f.evidence
-            flag.severity = f.severity
-            flag.last_detected_at = now
-            if flag.status == FlagStatus.RESOLVED:
-                flag.status = FlagStatus.OPEN
+            found.evidence = f.evidence
+            found.severity = f.severity
+            found.last_detected_at = now
+            if found.status == FlagStatus.RESOLVED:
+                found.status = FlagStatus.OPEN
                 result.reopened += 1
-            to_update.append(flag)
+            to_update.append(found)
         stale = [
             flag
             for ident, flag in existing.items()

@@ -299,9 +299,7 @@ def best_match(photo: PhotoRec, other: PhotoRec) -> tuple[int, str]:
     return best
 
 
-def reuse_findings(
-    photo: PhotoRec, candidates: Iterable[PhotoRec], cfg: Config
-) -> list[Finding]:
+def reuse_findings(photo: PhotoRec, candidates: Iterable[PhotoRec], cfg: Config) -> list[Finding]:
     """The same photo (identical bytes, or near-identical pixels: recompressed, stripped of
     EXIF, rotated, cropped) in another project, or at an earlier stage of the same project."""
     out = []
@@ -355,7 +353,18 @@ def geotag_findings(
 ) -> list[Finding]:
     """Where the photo was taken, by the device's report and by EXIF: missing, typed in
     (accuracy 0), outside the village, or far from the project's geometry."""
-    base = {"project_id": photo.project_id, "village_id": photo.village_id, "photo_id": photo.id}
+
+    def finding(rule: str, severity: str, evidence: dict[str, Any]) -> Finding:
+        return Finding(
+            rule=rule,
+            key=str(photo.id),
+            project_id=photo.project_id,
+            village_id=photo.village_id,
+            photo_id=photo.id,
+            severity=severity,
+            evidence=evidence,
+        )
+
     out: list[Finding] = []
     locations: list[tuple[str, float, float, float]] = []
     device_zero = False
@@ -370,11 +379,10 @@ def geotag_findings(
         locations.append(("exif", photo.exif_lat, photo.exif_lng, 0.0))
     if device_zero or not locations:
         out.append(
-            Finding(
-                rule=RuleCode.GEOTAG_MISSING,
-                key=str(photo.id),
-                severity=Severity.HIGH if device_zero else Severity.MEDIUM,
-                evidence={
+            finding(
+                RuleCode.GEOTAG_MISSING,
+                Severity.HIGH if device_zero else Severity.MEDIUM,
+                {
                     "reason": "device_accuracy_zero" if device_zero else "no_location",
                     "device_location": [photo.device_lat, photo.device_lng]
                     if photo.device_lat is not None
@@ -383,7 +391,6 @@ def geotag_findings(
                     if photo.exif_lat is not None
                     else None,
                 },
-                **base,
             )
         )
     if not locations:
@@ -408,22 +415,18 @@ def geotag_findings(
             far.append(entry)
     if outside:
         out.append(
-            Finding(
-                rule=RuleCode.GEOTAG_OUTSIDE_VILLAGE,
-                key=str(photo.id),
-                severity=Severity.HIGH,
-                evidence={"locations": outside, "tolerance_m": cfg.boundary_tolerance_m},
-                **base,
+            finding(
+                RuleCode.GEOTAG_OUTSIDE_VILLAGE,
+                Severity.HIGH,
+                {"locations": outside, "tolerance_m": cfg.boundary_tolerance_m},
             )
         )
     elif far:
         out.append(
-            Finding(
-                rule=RuleCode.GEOTAG_FAR_FROM_SITE,
-                key=str(photo.id),
-                severity=Severity.MEDIUM,
-                evidence={"locations": far, "limit_m": cfg.site_distance_m},
-                **base,
+            finding(
+                RuleCode.GEOTAG_FAR_FROM_SITE,
+                Severity.MEDIUM,
+                {"locations": far, "limit_m": cfg.site_distance_m},
             )
         )
     return out

@@ -111,8 +111,11 @@ def recompressed(data: bytes, quality: int = 60, scale: float = 1.0) -> bytes:
 
 
 def rotated(data: bytes, degrees: int = 90) -> bytes:
-    transpose = {90: Image.Transpose.ROTATE_90, 180: Image.Transpose.ROTATE_180,
-                 270: Image.Transpose.ROTATE_270}[degrees]
+    transpose = {
+        90: Image.Transpose.ROTATE_90,
+        180: Image.Transpose.ROTATE_180,
+        270: Image.Transpose.ROTATE_270,
+    }[degrees]
     with Image.open(io.BytesIO(data)) as img:
         exif = img.getexif()
         out = io.BytesIO()
@@ -125,7 +128,12 @@ def cropped(data: bytes, fraction: float = 0.05) -> bytes:
     with Image.open(io.BytesIO(data)) as img:
         exif = img.getexif()
         w, h = img.size
-        box = (int(w * fraction), int(h * fraction), int(w * (1 - fraction)), int(h * (1 - fraction)))
+        box = (
+            int(w * fraction),
+            int(h * fraction),
+            int(w * (1 - fraction)),
+            int(h * (1 - fraction)),
+        )
         out = io.BytesIO()
         img.crop(box).save(out, "JPEG", quality=90, exif=exif)
     return out.getvalue()

@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from smartkampung.accounts.testing import snapshot_rows
 from smartkampung.projects import services
 from smartkampung.projects.models import PhotoUpload, ProgressPhoto, Project, RedFlag
-from smartkampung.accounts.testing import snapshot_rows
 
 from .factories import inside_point, jpeg, png_bomb, project_data, scene
 
@@ -19,16 +19,28 @@ pytestmark = pytest.mark.django_db
 
 
 def _project(operator: Any, village: Any, **kw: Any) -> Project:
-    return services.project_create(actor=operator, village_code=village.code,
-                                   data=project_data(village, **kw))
+    return services.project_create(
+        actor=operator, village_code=village.code, data=project_data(village, **kw)
+    )
 
 
 def _payload(place: Any, **kw: Any) -> dict[str, Any]:
     lat, lng = inside_point(place)
-    return {"village": place.code, "title": "Jembatan Kali Baru", "work_type": "bridge",
-            "activity_code": "02.03.13", "fund_source": "DDS", "budget": 250000000, "volume": 12,
-            "unit": "m", "planned_start": "2026-02-01", "planned_end": "2026-05-31",
-            "lat": lat, "lng": lng, **kw}
+    return {
+        "village": place.code,
+        "title": "Jembatan Kali Baru",
+        "work_type": "bridge",
+        "activity_code": "02.03.13",
+        "fund_source": "DDS",
+        "budget": 250000000,
+        "volume": 12,
+        "unit": "m",
+        "planned_start": "2026-02-01",
+        "planned_end": "2026-05-31",
+        "lat": lat,
+        "lng": lng,
+        **kw,
+    }
 
 
 def test_create_list_detail_and_export(operator, village, login_client):
@@ -60,7 +72,9 @@ def test_create_list_detail_and_export(operator, village, login_client):
         ({"village": "35.10.02.2001"}, "not_found"),
     ],
 )
-def test_bad_project_input_is_refused_and_changes_nothing(operator, village, login_client, change, code):
+def test_bad_project_input_is_refused_and_changes_nothing(
+    operator, village, login_client, change, code
+):
     client = login_client(operator)
     payload = _payload(village, **change)
     before = snapshot_rows(Project)
@@ -77,54 +91,86 @@ def test_malformed_json_is_a_4xx(operator, login_client):
 def test_report_and_one_shot_photo_upload(operator, village, login_client):
     project = _project(operator, village)
     client = login_client(operator)
-    r = client.post(f"/api/v1/projects/{project.pk}/reports",
-                    {"stage": 0, "reported_on": timezone.localdate().isoformat()},
-                    content_type="application/json")
+    r = client.post(
+        f"/api/v1/projects/{project.pk}/reports",
+        {"stage": 0, "reported_on": timezone.localdate().isoformat()},
+        content_type="application/json",
+    )
     assert r.status_code == 201
     report_id = r.json()["id"]
     data = jpeg(scene(1), lat=project.lat, lng=project.lng, taken_at=timezone.localtime())
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    r = client.post(f"/api/v1/projects/reports/{report_id}/photos",
-                    {"file": SimpleUploadedFile("a.jpg", data, "image/jpeg"),
-                     "device_lat": project.lat, "device_lng": project.lng, "device_accuracy_m": 5})
+    r = client.post(
+        f"/api/v1/projects/reports/{report_id}/photos",
+        {
+            "file": SimpleUploadedFile("a.jpg", data, "image/jpeg"),
+            "device_lat": project.lat,
+            "device_lng": project.lng,
+            "device_accuracy_m": 5,
+        },
+    )
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["exif_device"] == "Samsung SM-A125F" and body["device_accuracy_m"] == 5
     reports = client.get(f"/api/v1/projects/{project.pk}/reports").json()
     assert reports[0]["photos"][0]["id"] == body["id"]
-    dup = client.post(f"/api/v1/projects/{project.pk}/reports",
-                      {"stage": 0, "reported_on": timezone.localdate().isoformat()},
-                      content_type="application/json")
+    dup = client.post(
+        f"/api/v1/projects/{project.pk}/reports",
+        {"stage": 0, "reported_on": timezone.localdate().isoformat()},
+        content_type="application/json",
+    )
     assert dup.status_code == 409
-    bad = client.post(f"/api/v1/projects/{project.pk}/reports",
-                      {"stage": 30, "reported_on": timezone.localdate().isoformat()},
-                      content_type="application/json")
+    bad = client.post(
+        f"/api/v1/projects/{project.pk}/reports",
+        {"stage": 30, "reported_on": timezone.localdate().isoformat()},
+        content_type="application/json",
+    )
     assert bad.status_code == 422 and bad.json()["code"] == "invalid_stage"
 
 
 def _start(client: Client, report_id: int, size: int, **kw: Any) -> dict[str, Any]:
-    r = client.post(f"/api/v1/projects/reports/{report_id}/uploads", {"size": size, **kw},
-                    content_type="application/json")
+    r = client.post(
+        f"/api/v1/projects/reports/{report_id}/uploads",
+        {"size": size, **kw},
+        content_type="application/json",
+    )
     assert r.status_code == 201, r.content
     return r.json()
 
 
 def _patch(client: Client, upload_id: str, offset: int, chunk: bytes) -> Any:
-    return client.generic("PATCH", f"/api/v1/projects/uploads/{upload_id}", chunk,
-                          content_type="application/offset+octet-stream",
-                          headers={"Upload-Offset": str(offset)})
+    return client.generic(
+        "PATCH",
+        f"/api/v1/projects/uploads/{upload_id}",
+        chunk,
+        content_type="application/offset+octet-stream",
+        headers={"Upload-Offset": str(offset)},
+    )
 
 
 def test_resumable_upload_resumes_after_a_failed_chunk(operator, village, login_client, settings):
     project = _project(operator, village)
-    report = services.report_create(actor=operator, project=project, stage=0,
-                                    reported_on=timezone.localdate())
+    report = services.report_create(
+        actor=operator, project=project, stage=0, reported_on=timezone.localdate()
+    )
     client = login_client(operator)
-    data = jpeg(scene(2, size=(1600, 1200)), lat=project.lat, lng=project.lng,
-                taken_at=timezone.localtime(), quality=95)
-    upload = _start(client, report.pk, len(data), filename="../../etc/besar.jpg",
-                    device_lat=project.lat, device_lng=project.lng, device_accuracy_m=4)
+    data = jpeg(
+        scene(2, size=(1600, 1200)),
+        lat=project.lat,
+        lng=project.lng,
+        taken_at=timezone.localtime(),
+        quality=95,
+    )
+    upload = _start(
+        client,
+        report.pk,
+        len(data),
+        filename="../../etc/besar.jpg",
+        device_lat=project.lat,
+        device_lng=project.lng,
+        device_accuracy_m=4,
+    )
     uid, chunk = upload["id"], 64 * 1024
     assert _patch(client, uid, 0, data[:chunk]).json()["offset"] == chunk
     # The connection drops: the next chunk is sent with a stale offset and refused ...
@@ -151,26 +197,38 @@ def test_resumable_upload_resumes_after_a_failed_chunk(operator, village, login_
 
 def test_upload_incomplete_and_foreign_uploads(operator, village, login_client, make_user):
     project = _project(operator, village)
-    report = services.report_create(actor=operator, project=project, stage=0,
-                                    reported_on=timezone.localdate())
+    report = services.report_create(
+        actor=operator, project=project, stage=0, reported_on=timezone.localdate()
+    )
     client = login_client(operator)
     upload = _start(client, report.pk, 1000)
     r = client.post(f"/api/v1/projects/uploads/{upload['id']}/complete")
     assert r.status_code == 409 and r.json()["code"] == "upload_incomplete"
     assert _patch(client, upload["id"], 0, b"x" * 1001).status_code == 422
     colleague = make_user(roles=[("village_operator", village.code)])
-    assert login_client(colleague).get(f"/api/v1/projects/uploads/{upload['id']}").status_code == 404
-    assert client.post(f"/api/v1/projects/reports/{report.pk}/uploads", {"size": 999_999_999},
-                       content_type="application/json").status_code == 413
+    assert (
+        login_client(colleague).get(f"/api/v1/projects/uploads/{upload['id']}").status_code == 404
+    )
+    assert (
+        client.post(
+            f"/api/v1/projects/reports/{report.pk}/uploads",
+            {"size": 999_999_999},
+            content_type="application/json",
+        ).status_code
+        == 413
+    )
     missing = client.generic("PATCH", f"/api/v1/projects/uploads/{upload['id']}", b"abc")
     assert missing.status_code == 422
 
 
 @pytest.mark.parametrize("kind", ["bomb", "html_named_jpg", "truncated_jpeg"])
-def test_hostile_uploads_are_refused_with_nothing_stored(operator, village, login_client, settings, kind):
+def test_hostile_uploads_are_refused_with_nothing_stored(
+    operator, village, login_client, settings, kind
+):
     project = _project(operator, village)
-    report = services.report_create(actor=operator, project=project, stage=0,
-                                    reported_on=timezone.localdate())
+    report = services.report_create(
+        actor=operator, project=project, stage=0, reported_on=timezone.localdate()
+    )
     client = login_client(operator)
     data = {
         "bomb": png_bomb(),
@@ -179,23 +237,40 @@ def test_hostile_uploads_are_refused_with_nothing_stored(operator, village, logi
     }[kind]
 
     def snapshot() -> Any:
-        files = sorted(str(p) for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()
-                       and "partial" not in str(p)) if settings.MEDIA_ROOT.exists() else []
+        files = (
+            sorted(
+                str(p)
+                for p in settings.MEDIA_ROOT.rglob("*")
+                if p.is_file() and "partial" not in str(p)
+            )
+            if settings.MEDIA_ROOT.exists()
+            else []
+        )
         return snapshot_rows(ProgressPhoto, RedFlag), files
 
     before = snapshot()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    r = client.post(f"/api/v1/projects/reports/{report.pk}/photos",
-                    {"file": SimpleUploadedFile("photo.jpg", data, "image/jpeg")})
-    assert r.status_code == 422 and r.json()["code"] in {"not_an_image", "image_too_large", "image_damaged"}
+    r = client.post(
+        f"/api/v1/projects/reports/{report.pk}/photos",
+        {"file": SimpleUploadedFile("photo.jpg", data, "image/jpeg")},
+    )
+    assert r.status_code == 422 and r.json()["code"] in {
+        "not_an_image",
+        "image_too_large",
+        "image_damaged",
+    }
     upload = _start(client, report.pk, len(data))
     assert _patch(client, upload["id"], 0, data).status_code == 200
     r = client.post(f"/api/v1/projects/uploads/{upload['id']}/complete")
     assert r.status_code == 422
     assert snapshot() == before
     assert not PhotoUpload.objects.exists()
-    partial = list((settings.MEDIA_ROOT.parent / "partial").glob("*")) if settings.SK_PROJECTS_PARTIAL_UPLOAD_DIR else []
+    partial = (
+        list((settings.MEDIA_ROOT.parent / "partial").glob("*"))
+        if settings.SK_PROJECTS_PARTIAL_UPLOAD_DIR
+        else []
+    )
     assert partial == []
 
 
@@ -210,11 +285,17 @@ def test_flags_api_with_evidence_and_decision(operator, village, inspector, logi
     assert "m" in flag["explanation_en"] and flag["explanation_id"] != flag["explanation_en"]
     counts = client.get("/api/v1/projects/flags/counts").json()
     assert counts["villages"][0]["count"] == 1
-    r = client.post(f"/api/v1/projects/flags/{flag['id']}/decision",
-                    {"decision": "dismissed", "note": "Dua ruas berbeda."}, content_type="application/json")
+    r = client.post(
+        f"/api/v1/projects/flags/{flag['id']}/decision",
+        {"decision": "dismissed", "note": "Dua ruas berbeda."},
+        content_type="application/json",
+    )
     assert r.status_code == 200 and r.json()["status"] == "dismissed"
-    again = client.post(f"/api/v1/projects/flags/{flag['id']}/decision",
-                        {"decision": "confirmed", "note": "x"}, content_type="application/json")
+    again = client.post(
+        f"/api/v1/projects/flags/{flag['id']}/decision",
+        {"decision": "confirmed", "note": "x"},
+        content_type="application/json",
+    )
     assert again.status_code == 409
     assert login_client(operator).get("/api/v1/projects/flags/").json()["count"] == 0
     assert login_client(operator).get(f"/api/v1/projects/flags/{flag['id']}").status_code == 404

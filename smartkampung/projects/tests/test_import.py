@@ -16,7 +16,7 @@ from .factories import inside_point, jpeg, offset, png_bomb, scene
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "id,village_code,title,work_type,activity_code,fund_source,budget,volume,unit,start,end,executor,wkt,lat,lon\n"
+HEADER = "id,village_code,title,work_type,activity_code,fund_source,budget,volume,unit,start,end,executor,wkt,lat,lon\n"  # noqa: E501
 PROGRESS = "project_id,stage,date,photo,device_lat,device_lon,device_accuracy_m,note\n"
 
 
@@ -25,20 +25,26 @@ def _folder(tmp_path: Path, village: Any, *, projects: str = "", progress: str =
     lat2, lng2 = offset(lat, lng, east_m=300)
     d = tmp_path / "import"
     (d / "photos").mkdir(parents=True, exist_ok=True)
-    (d / "projects.csv").write_text(projects or (
-        HEADER
-        + f"P-1,{village.code},Jalan Krajan,road,02.03.10,DDS,150000000,300,m,2025-03-01,2025-06-30,TPK,,{lat},{lng}\n"
-        + f'P-2,{village.code},Saluran Krajan,drain,02.03.14,ADD,80000000,200,m,2025-04-01,2025-07-31,TPK,"LINESTRING({lng} {lat}, {lng2} {lat2})",,\n'
-    ))
+    (d / "projects.csv").write_text(
+        projects
+        or (
+            HEADER
+            + f"P-1,{village.code},Jalan Krajan,road,02.03.10,DDS,150000000,300,m,2025-03-01,2025-06-30,TPK,,{lat},{lng}\n"  # noqa: E501
+            + f'P-2,{village.code},Saluran Krajan,drain,02.03.14,ADD,80000000,200,m,2025-04-01,2025-07-31,TPK,"LINESTRING({lng} {lat}, {lng2} {lat2})",,\n'  # noqa: E501
+        )
+    )
     now = timezone.localtime()
     (d / "photos" / "p1-0.jpg").write_bytes(jpeg(scene(1), lat=lat, lng=lng, taken_at=now))
     (d / "photos" / "p1-50.jpg").write_bytes(jpeg(scene(2), lat=lat, lng=lng, taken_at=now))
-    (d / "progress.csv").write_text(progress or (
-        PROGRESS
-        + f"P-1,0,2025-03-02,p1-0.jpg,{lat},{lng},5,Mulai\n"
-        + f"P-1,50,2025-05-02,p1-50.jpg,{lat},{lng},5,\n"
-        + "P-2,0,2025-04-02,,,,,tanpa foto\n"
-    ))
+    (d / "progress.csv").write_text(
+        progress
+        or (
+            PROGRESS
+            + f"P-1,0,2025-03-02,p1-0.jpg,{lat},{lng},5,Mulai\n"
+            + f"P-1,50,2025-05-02,p1-50.jpg,{lat},{lng},5,\n"
+            + "P-2,0,2025-04-02,,,,,tanpa foto\n"
+        )
+    )
     return d
 
 
@@ -85,11 +91,16 @@ def test_import_reports_every_problem_by_file_and_row_and_writes_nothing(tmp_pat
         call_command("import_projects", str(folder))
     err = capsys.readouterr().err
     for expected in [
-        "projects.csv, row 2, budget", "projects.csv, row 3, village_code",
-        "projects.csv, row 4, start", "projects.csv, row 5, geometry",
-        "projects.csv, row 6, work_type", "projects.csv, row 7, wkt",
-        "progress.csv, row 2, photo", "progress.csv, row 3, stage",
-        "progress.csv, row 4, project_id", "progress.csv, row 5, photo",
+        "projects.csv, row 2, budget",
+        "projects.csv, row 3, village_code",
+        "projects.csv, row 4, start",
+        "projects.csv, row 5, geometry",
+        "projects.csv, row 6, work_type",
+        "projects.csv, row 7, wkt",
+        "progress.csv, row 2, photo",
+        "progress.csv, row 3, stage",
+        "progress.csv, row 4, project_id",
+        "progress.csv, row 5, photo",
         "progress.csv, row 6, photo",
     ]:
         assert expected in err, (expected, err)

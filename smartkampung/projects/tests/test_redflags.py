@@ -11,9 +11,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from smartkampung.projects import services
-from smartkampung.regions.geo import parse_geojson_geometry
 from smartkampung.projects.models import FlagStatus, ProgressReport, Project, RedFlag, RuleCode
 from smartkampung.projects.redflags import detect_all, screen_project
+from smartkampung.regions.geo import parse_geojson_geometry
 
 from .factories import (
     cropped,
@@ -83,14 +83,20 @@ def test_duplicate_fires_across_villages_and_fund_sources(operator, village, mak
     border, _ = nearest_points(a.boundary, b)
     point = '{"type":"Point","coordinates":[%f,%f]}'
     first = services.project_create(
-        actor=operator, village_code=village.code,
+        actor=operator,
+        village_code=village.code,
         data=project_data(village, geojson=point % (border.x, border.y)),
     )
     lat, lng = offset(border.y, border.x, north_m=30)
     dup = services.project_create(
-        actor=other_operator, village_code=neighbour.code,
-        data=project_data(village, title="Jalan rabat beton Dusun Krajan (lanjutan)",
-                          fund_source="ADD", geojson=point % (lng, lat)),
+        actor=other_operator,
+        village_code=neighbour.code,
+        data=project_data(
+            village,
+            title="Jalan rabat beton Dusun Krajan (lanjutan)",
+            fund_source="ADD",
+            geojson=point % (lng, lat),
+        ),
     )
     [flag] = flags(RuleCode.DUPLICATE_PROJECT)
     assert flag.project_id == dup.pk and flag.other_project_id == first.pk
@@ -123,9 +129,17 @@ def test_duplicate_finds_lines_touching_a_point(operator, village):
     lat, lng = inside_point(village)
     lat2, lng2 = offset(lat, lng, east_m=400)
     line = f'{{"type":"LineString","coordinates":[[{lng},{lat}],[{lng2},{lat2}]]}}'
-    make_project(operator, village, title="Saluran drainase Krajan", work_type="drain", geojson=line)
-    make_project(operator, village, title="Saluran drainase Krajan", work_type="drain", east_m=200,
-                 north_m=30)
+    make_project(
+        operator, village, title="Saluran drainase Krajan", work_type="drain", geojson=line
+    )
+    make_project(
+        operator,
+        village,
+        title="Saluran drainase Krajan",
+        work_type="drain",
+        east_m=200,
+        north_m=30,
+    )
     [flag] = flags(RuleCode.DUPLICATE_PROJECT)
     assert flag.evidence["distance_m"] < 35
 
@@ -147,13 +161,17 @@ def test_duplicate_finds_lines_touching_a_point(operator, village):
 )
 def test_photo_reuse_fires_for_copies_in_another_project(operator, village, copy, how):
     a = make_project(operator, village, title="Talud Dusun Krajan", work_type="retaining_wall")
-    b = make_project(operator, village, title="Gorong-gorong RT 3", work_type="culvert", north_m=900)
+    b = make_project(
+        operator, village, title="Gorong-gorong RT 3", work_type="culvert", north_m=900
+    )
     original = site_photo(a, seed=7)
     add_photo(operator, report(operator, a, 0), original, **at_site(a))
     add_photo(operator, report(operator, b, 0), copy(original), **at_site(b))
     [flag] = flags(RuleCode.PHOTO_REUSE)
     assert {flag.project_id, flag.other_project_id} == {a.pk, b.pk}
-    assert flag.evidence["match"].startswith(how) or (how == "crop" and "crop" in flag.evidence["match"])
+    assert flag.evidence["match"].startswith(how) or (
+        how == "crop" and "crop" in flag.evidence["match"]
+    )
     assert flag.evidence["sha256_identical"] is (how == "identical")
 
 
@@ -183,8 +201,11 @@ def test_photo_reuse_does_not_fire_for_different_photos_or_same_stage(operator, 
 def test_geotag_outside_village_fires(operator, village, other_village):
     p = make_project(operator, village)
     lat, lng = inside_point(other_village)
-    add_photo(operator, report(operator, p, 0),
-              jpeg(scene(1), lat=lat, lng=lng, taken_at=timezone.localtime()))
+    add_photo(
+        operator,
+        report(operator, p, 0),
+        jpeg(scene(1), lat=lat, lng=lng, taken_at=timezone.localtime()),
+    )
     [flag] = flags(RuleCode.GEOTAG_OUTSIDE_VILLAGE)
     assert flag.evidence["locations"][0]["source"] == "exif"
     assert flags(RuleCode.GEOTAG_FAR_FROM_SITE) == []
@@ -196,11 +217,23 @@ def test_geotag_far_from_site_fires_but_not_within_accuracy(operator, village):
     lat, lng = offset(p.lat, p.lng, north_m=600)
     if not _inside(village, lat, lng):
         lat, lng = offset(p.lat, p.lng, north_m=-600)
-    far = add_photo(operator, r, jpeg(scene(1), taken_at=timezone.localtime()),
-                    device_lat=lat, device_lng=lng, device_accuracy_m=10)
+    far = add_photo(
+        operator,
+        r,
+        jpeg(scene(1), taken_at=timezone.localtime()),
+        device_lat=lat,
+        device_lng=lng,
+        device_accuracy_m=10,
+    )
     near_lat, near_lng = offset(p.lat, p.lng, east_m=300)
-    add_photo(operator, r, jpeg(scene(2), taken_at=timezone.localtime()),
-              device_lat=near_lat, device_lng=near_lng, device_accuracy_m=80)
+    add_photo(
+        operator,
+        r,
+        jpeg(scene(2), taken_at=timezone.localtime()),
+        device_lat=near_lat,
+        device_lng=near_lng,
+        device_accuracy_m=80,
+    )
     [flag] = flags(RuleCode.GEOTAG_FAR_FROM_SITE)
     assert flag.photo_id == far.pk
     assert flag.evidence["locations"][0]["distance_to_site_m"] > 550
@@ -216,8 +249,9 @@ def test_geotag_missing_and_accuracy_zero_fire(operator, village):
     p = make_project(operator, village)
     r = report(operator, p, 0)
     none = add_photo(operator, r, stripped(site_photo(p, seed=1)))
-    typed = add_photo(operator, r, jpeg(scene(2)), device_lat=p.lat, device_lng=p.lng,
-                      device_accuracy_m=0)
+    typed = add_photo(
+        operator, r, jpeg(scene(2)), device_lat=p.lat, device_lng=p.lng, device_accuracy_m=0
+    )
     ok = add_photo(operator, r, site_photo(p, seed=3), **at_site(p))
     found = {f.photo_id: f.evidence["reason"] for f in flags(RuleCode.GEOTAG_MISSING)}
     assert found == {none.pk: "no_location", typed.pk: "device_accuracy_zero"}
@@ -235,10 +269,14 @@ def test_photo_time_before_start_in_future_and_out_of_order(operator, village):
     old = add_photo(operator, r0, site_photo(p, 1, when=now - timedelta(days=200)), **at_site(p))
     future = add_photo(operator, r0, site_photo(p, 2, when=now + timedelta(days=3)), **at_site(p))
     ok0 = add_photo(operator, r0, site_photo(p, 3, when=now - timedelta(days=50)), **at_site(p))
-    early50 = add_photo(operator, r50, site_photo(p, 4, when=now - timedelta(days=100)), **at_site(p))
+    early50 = add_photo(
+        operator, r50, site_photo(p, 4, when=now - timedelta(days=100)), **at_site(p)
+    )
     ok50 = add_photo(operator, r50, site_photo(p, 5, when=now - timedelta(days=20)), **at_site(p))
-    reasons = {f.photo_id: [r["reason"] for r in f.evidence["reasons"]]
-               for f in flags(RuleCode.PHOTO_TIME_INCONSISTENT)}
+    reasons = {
+        f.photo_id: [r["reason"] for r in f.evidence["reasons"]]
+        for f in flags(RuleCode.PHOTO_TIME_INCONSISTENT)
+    }
     assert "before_start" in reasons[old.pk]
     assert reasons[future.pk] == ["future"]
     assert "stage_order" in reasons[early50.pk]
@@ -250,9 +288,16 @@ def test_photo_time_before_start_in_future_and_out_of_order(operator, village):
 
 def _costly_set(operator, village, n=10, base=500_000):
     for i in range(n):
-        make_project(operator, village, title=f"Jalan lingkungan {i}", north_m=-1500 + i * 300,
-                     east_m=(i % 2) * 2000, budget=base * 100 + i * 1_000_000, volume="100",
-                     start=date.today() - timedelta(days=400 * (i % 3)))
+        make_project(
+            operator,
+            village,
+            title=f"Jalan lingkungan {i}",
+            north_m=-1500 + i * 300,
+            east_m=(i % 2) * 2000,
+            budget=base * 100 + i * 1_000_000,
+            volume="100",
+            start=date.today() - timedelta(days=400 * (i % 3)),
+        )
 
 
 def test_unit_cost_outlier_fires_beyond_the_fence(operator, village, settings):
@@ -282,8 +327,16 @@ def ceiling_300k(**kwargs: Any) -> Decimal | None:
 def test_unit_cost_ceiling_lookup_is_pluggable(operator, village, settings):
     settings.SK_UNIT_PRICE_CEILING_LOOKUP = f"{__name__}.ceiling_300k"
     make_project(operator, village, budget=35_000_000, volume="100")  # 350,000 per metre
-    make_project(operator, village, title="Gedung", work_type="building", budget=35_000_000,
-                 volume="100", unit="m2", north_m=500)
+    make_project(
+        operator,
+        village,
+        title="Gedung",
+        work_type="building",
+        budget=35_000_000,
+        volume="100",
+        unit="m2",
+        north_m=500,
+    )
     [flag] = flags(RuleCode.UNIT_COST_OUTLIER)
     assert flag.evidence["ssh_ceiling"] == 300_000 and flag.severity == "high"
 
@@ -307,8 +360,15 @@ def test_progress_without_evidence_after_grace_and_resolves_with_a_photo(operato
 
 def test_stalled_fires_past_end_below_100_only(operator, village):
     late = make_project(operator, village, start=date.today() - timedelta(days=200), days=100)
-    done = make_project(operator, village, title="Selesai", work_type="building",
-                        start=date.today() - timedelta(days=200), days=100, north_m=500)
+    done = make_project(
+        operator,
+        village,
+        title="Selesai",
+        work_type="building",
+        start=date.today() - timedelta(days=200),
+        days=100,
+        north_m=500,
+    )
     report(operator, done, 0)
     report(operator, done, 50)
     report(operator, done, 100)

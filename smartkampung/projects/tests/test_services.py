@@ -49,8 +49,9 @@ def test_project_create_matrix(actor_kind, allowed, matrix_actor, village):
 
 @permission_matrix(allowed={"staff_with_role"})
 def test_project_update_matrix(actor_kind, allowed, matrix_actor, village, operator):
-    project = services.project_create(actor=operator, village_code=village.code,
-                                      data=project_data(village))
+    project = services.project_create(
+        actor=operator, village_code=village.code, data=project_data(village)
+    )
     actor = matrix_actor(actor_kind, village=village, role=Role.VILLAGE_OPERATOR)
     call = lambda: services.project_update(  # noqa: E731
         actor=actor, project=project, data=project_data(village, title="Judul baru")
@@ -64,8 +65,9 @@ def test_project_update_matrix(actor_kind, allowed, matrix_actor, village, opera
 @permission_matrix(allowed={"staff_with_role"})
 @pytest.mark.parametrize("role", [Role.VILLAGE_OPERATOR, Role.DISTRICT_OFFICER])
 def test_report_create_matrix(actor_kind, allowed, role, matrix_actor, village, operator):
-    project = services.project_create(actor=operator, village_code=village.code,
-                                      data=project_data(village))
+    project = services.project_create(
+        actor=operator, village_code=village.code, data=project_data(village)
+    )
     actor = matrix_actor(actor_kind, village=village, role=role)
     call = lambda: services.report_create(  # noqa: E731
         actor=actor, project=project, stage=50, reported_on=timezone.localdate()
@@ -80,10 +82,12 @@ def test_report_create_matrix(actor_kind, allowed, role, matrix_actor, village, 
 
 @permission_matrix(allowed={"staff_with_role"})
 def test_photo_add_matrix(actor_kind, allowed, matrix_actor, village, operator):
-    project = services.project_create(actor=operator, village_code=village.code,
-                                      data=project_data(village))
-    report = services.report_create(actor=operator, project=project, stage=0,
-                                    reported_on=timezone.localdate())
+    project = services.project_create(
+        actor=operator, village_code=village.code, data=project_data(village)
+    )
+    report = services.report_create(
+        actor=operator, project=project, stage=0, reported_on=timezone.localdate()
+    )
     actor = matrix_actor(actor_kind, village=village, role=Role.VILLAGE_OPERATOR)
     data = jpeg(scene(1), lat=project.lat, lng=project.lng, taken_at=timezone.localtime())
     call = lambda: services.photo_add(actor=actor, report=report, data=data)  # noqa: E731
@@ -96,8 +100,9 @@ def test_photo_add_matrix(actor_kind, allowed, matrix_actor, village, operator):
 @permission_matrix(allowed={"staff_with_role"})
 def test_flag_decide_matrix(actor_kind, allowed, matrix_actor, village, operator):
     services.project_create(actor=operator, village_code=village.code, data=project_data(village))
-    services.project_create(actor=operator, village_code=village.code,
-                            data=project_data(village, north_m=20))
+    services.project_create(
+        actor=operator, village_code=village.code, data=project_data(village, north_m=20)
+    )
     flag = RedFlag.objects.get()
     actor = matrix_actor(actor_kind, village=village, role=Role.INSPECTOR)
     call = lambda: services.flag_decide(  # noqa: E731
@@ -116,14 +121,21 @@ def test_out_of_scope_is_404_in_scope_without_role_is_403(village, other_village
     with pytest.raises(PermissionDenied):
         services.project_create(actor=camat, village_code=village.code, data=project_data(village))
     with pytest.raises(NotFound):
-        services.project_create(actor=camat, village_code=other_village.code,
-                                data=project_data(other_village))
+        services.project_create(
+            actor=camat, village_code=other_village.code, data=project_data(other_village)
+        )
 
 
 @pytest.mark.parametrize(
     "change",
-    [{"title": " "}, {"work_type": "castle"}, {"unit": "furlong"}, {"fund_source": "XXX"},
-     {"activity_code": "2.3.10"}, {"days": -5}],
+    [
+        {"title": " "},
+        {"work_type": "castle"},
+        {"unit": "furlong"},
+        {"fund_source": "XXX"},
+        {"activity_code": "2.3.10"},
+        {"days": -5},
+    ],
 )
 def test_invalid_project_data_changes_nothing(operator, village, change):
     call = lambda: services.project_create(  # noqa: E731
@@ -140,21 +152,32 @@ def test_location_tolerance_at_the_village_boundary(operator, village, settings)
     boundary = parse_geojson_geometry(village.boundary)
     # Walk out of the village eastwards from its inside point until 100 m / 600 m outside.
     lat, lng = project_data(village).geometry.lat, project_data(village).geometry.lng
+
     def outside_by(metres: float) -> tuple[float, float]:
         step = 0
         while True:
             step += 25
             p_lat, p_lng = offset(lat, lng, east_m=step)
-            if not boundary.contains(Point(p_lng, p_lat)) and distance_to_geometry_m(boundary, p_lat, p_lng) >= metres:
+            if (
+                not boundary.contains(Point(p_lng, p_lat))
+                and distance_to_geometry_m(boundary, p_lat, p_lng) >= metres
+            ):
                 return p_lat, p_lng
+
     near = outside_by(100)
     far = outside_by(600)
     point = '{"type":"Point","coordinates":[%f,%f]}'
-    services.project_create(actor=operator, village_code=village.code,
-                            data=project_data(village, geojson=point % (near[1], near[0])))
+    services.project_create(
+        actor=operator,
+        village_code=village.code,
+        data=project_data(village, geojson=point % (near[1], near[0])),
+    )
     with pytest.raises(Exception) as info:
-        services.project_create(actor=operator, village_code=village.code,
-                                data=project_data(village, geojson=point % (far[1], far[0])))
+        services.project_create(
+            actor=operator,
+            village_code=village.code,
+            data=project_data(village, geojson=point % (far[1], far[0])),
+        )
     assert getattr(info.value, "code", "") == "outside_village"
 
 
@@ -171,8 +194,9 @@ def test_k_ring_covers_the_search_distance():
         bearing = rng.uniform(0, 6.283)
         import math
 
-        there_lat, there_lng = offset(lat, lng, north_m=d * 0.999 * math.cos(bearing),
-                                      east_m=d * 0.999 * math.sin(bearing))
+        there_lat, there_lng = offset(
+            lat, lng, north_m=d * 0.999 * math.cos(bearing), east_m=d * 0.999 * math.sin(bearing)
+        )
         there = parse_geometry(lat=there_lat, lng=there_lng)
         assert cells_of(there.geom) <= searched
     assert rings_for(150) >= 1
@@ -183,8 +207,9 @@ def test_disbursement_check_is_a_no_op_until_budgets_are_linked(operator):
 
 
 def test_report_date_in_future_refused(operator, village):
-    project = services.project_create(actor=operator, village_code=village.code,
-                                      data=project_data(village))
+    project = services.project_create(
+        actor=operator, village_code=village.code, data=project_data(village)
+    )
     call = lambda: services.report_create(  # noqa: E731
         actor=operator, project=project, stage=0, reported_on=date(2999, 1, 1)
     )
