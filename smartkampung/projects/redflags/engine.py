@@ -158,10 +158,42 @@ def project_findings(project_id: int, *, now: Any = None) -> list[Finding]:
     boundary = Region.objects.filter(pk=project.village_id).values_list("boundary", flat=True)
     boundary_geojson = boundary.first() or ""
     for photo in photos:
-        findings += rules.reuse_findings(photo, _hash_candidates(photo), cfg)
-        findings += rules.geotag_findings(photo, project, boundary_geojson, cfg)
-        findings += rules.time_findings(photo, project, photos, now, cfg)
+        findings += _photo_rule_findings(photo, project, photos, boundary_geojson, now, cfg)
     return findings
+
+
+def _photo_rule_findings(
+    photo: PhotoRec,
+    project: ProjectRec,
+    project_photos: list[PhotoRec],
+    boundary_geojson: str,
+    now: datetime,
+    cfg: rules.Config,
+) -> list[Finding]:
+    return (
+        rules.reuse_findings(photo, _hash_candidates(photo), cfg)
+        + rules.geotag_findings(photo, project, boundary_geojson, cfg)
+        + rules.time_findings(photo, project, project_photos, now, cfg)
+    )
+
+
+def photo_findings(photo_id: int) -> list[Finding]:
+    """The photo rules for one photo (what screening a newly added photo costs)."""
+    cfg = rules.config()
+    row = ProgressPhoto.objects.filter(pk=photo_id).values("project_id").first()
+    if row is None:
+        return []
+    project = _project_rec(
+        Project.objects.filter(pk=row["project_id"]).values(*PROJECT_FIELDS).get()
+    )
+    photos = _photo_recs(
+        ProgressPhoto.objects.filter(project_id=project.id).values(*PHOTO_FIELDS)
+    )
+    boundary = (
+        Region.objects.filter(pk=project.village_id).values_list("boundary", flat=True).first()
+    )
+    photo = next(p for p in photos if p.id == photo_id)
+    return _photo_rule_findings(photo, project, photos, boundary or "", timezone.now(), cfg)
 
 
 def screen_project(project_id: int) -> StoreResult:
