@@ -46,7 +46,7 @@ from smartkampung.projects.models import (
 )
 from smartkampung.projects.photos import analyse_photo, bands, to_hex
 from smartkampung.projects.redflags import detect_all, screen_project
-from smartkampung.projects.redflags.engine import photo_findings
+from smartkampung.projects.redflags.engine import photo_findings, unit_costs_changed
 from smartkampung.regions.geo import METRES_PER_DEGREE, parse_geojson_geometry
 from smartkampung.regions.models import Region
 from smartkampung.regions.services import region_import
@@ -220,6 +220,7 @@ def generate_regency(per_village_year: int, years: int = 10, seed: int = 1) -> d
                     flush()
     if batch:
         flush()
+    unit_costs_changed()
     return counts
 
 
@@ -337,6 +338,7 @@ def generate_national(n_projects: int, seed: int = 2) -> None:
             )
     with connection.cursor() as c:
         c.execute("ANALYZE")
+    unit_costs_changed()
 
 
 def _new_project_screen(h: Harness, name: str, target: float, n: int) -> None:

@@ -29,6 +29,7 @@ from smartkampung.regions.models import Level, Region
 from . import services
 from .exceptions import ProjectErrorCode
 from .geometry import ParsedGeometry, parse_geometry
+from .redflags.engine import unit_costs_changed
 from .models import ProgressPhoto, ProgressReport, Project, ProjectStatus
 
 PROJECT_COLUMNS = (
@@ -346,6 +347,7 @@ def projects_import(*, directory: Path) -> ImportResult:
         for name in saved:
             default_storage.delete(name)
         raise
+    unit_costs_changed()
     return result
 
 

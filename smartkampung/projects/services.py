@@ -46,6 +46,7 @@ from .models import (
 )
 from .photos import PhotoFacts, analyse_photo, bands, to_hex
 from .redflags import screen_project
+from .redflags.engine import unit_costs_changed
 
 ACTIVITY_CODE_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
 FILENAME_SAFE_RE = re.compile(r"[^A-Za-z0-9._ -]")
@@ -175,6 +176,7 @@ def project_create(
         project.save()
         _store_cells(project)
         audit.record(actor, "projects.project_create", project, _audit_fields(project))
+    unit_costs_changed()
     if screen:
         screen_project(project.pk)
     return project
@@ -195,6 +197,7 @@ def project_update(
         after = _audit_fields(project)
         changes = {k: [before[k], v] for k, v in after.items() if before[k] != v}
         audit.record(actor, "projects.project_update", project, {"changes": changes})
+    unit_costs_changed()
     if screen:
         screen_project(project.pk)
     return project

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -22,7 +23,7 @@ from smartkampung.regions.models import Region
 
 from ..geometry import search_cells
 from ..models import HashKind, PhotoHash, ProgressPhoto, ProgressReport, Project, ProjectCell
-from ..photos import bands
+from ..photos import bands, hamming
 from . import rules
 from .findings import Coverage, Finding, StoreResult, store_findings
 from .records import PHOTO_FIELDS, PROJECT_FIELDS, PhotoRec, ProjectRec, ReportRec
@@ -71,16 +72,43 @@ def _report_rec(
 # --- screening one project ------------------------------------------------------------------
 
 
-def _unit_costs(project: ProjectRec) -> list[float]:
-    return [
+COST_VERSION_KEY = "projects:unit-cost-version"
+COST_CACHE_SECONDS = 600
+
+
+def unit_costs_changed() -> None:
+    """Called after projects are written: the cached cost quartiles are recomputed."""
+    try:
+        cache.incr(COST_VERSION_KEY)
+    except ValueError:
+        cache.set(COST_VERSION_KEY, 1, None)
+
+
+def _unit_cost_stats(project: ProjectRec) -> rules.CostStats | None:
+    """Quartiles of the regency's unit costs for the project's work type and unit (cached
+    until a project is written: at regency scale this is thousands of rows)."""
+    regency = regency_of(project.village_id)
+    version = cache.get(COST_VERSION_KEY, 0)
+    key = f"projects:unit-cost:{version}:{regency}:{project.work_type}:{project.unit}"
+    cached = cache.get(key)
+    if cached is not None:
+        return rules.CostStats(*cached) if cached else None
+    values = [
         float(v or 0)
         for v in Project.objects.filter(
-            village__pk__startswith=regency_of(project.village_id) + ".",
+            village__pk__startswith=regency + ".",
             work_type=project.work_type,
             unit=project.unit,
             unit_cost__isnull=False,
         ).values_list("unit_cost", flat=True)
     ]
+    stats = rules.cost_stats(values)
+    cache.set(
+        key,
+        (stats.n, stats.q1, stats.median, stats.q3) if stats else (),
+        COST_CACHE_SECONDS,
+    )
+    return stats
 
 
 def _nearby(project: ProjectRec, cfg: rules.Config) -> list[ProjectRec]:
@@ -99,9 +127,15 @@ def _nearby(project: ProjectRec, cfg: rules.Config) -> list[ProjectRec]:
     return [_project_rec(r) for r in rows]
 
 
-def _hash_candidates(photo: PhotoRec) -> list[PhotoRec]:
-    """Photos whose hashes share a 16-bit band with this photo's comparable hashes."""
+def _near(query: dict[str, int], value: int, limit: int) -> bool:
+    return any(hamming(q, value) <= limit for q in query.values())
+
+
+def _hash_candidates(photo: PhotoRec, cfg: rules.Config) -> list[PhotoRec]:
+    """Photos with the same SHA-256, or whose hashes share a 16-bit band with this photo's
+    comparable hashes and lie within the Hamming limit (checked here on the matched row)."""
     query = rules.query_hashes(photo)
+    mine = photo.hashes[HashKind.FULL]
     full_bands: list[set[int]] = [set(), set(), set(), set()]
     for value in query.values():
         for i, band in enumerate(bands(value)):
@@ -109,18 +143,24 @@ def _hash_candidates(photo: PhotoRec) -> list[PhotoRec]:
     q_full = Q(pk__in=[])
     for i, values in enumerate(full_bands):
         q_full |= Q(**{f"band{i}__in": sorted(values)})
-    mine = bands(photo.hashes[HashKind.FULL])
     q_crop = Q(pk__in=[])
-    for i, band in enumerate(mine):
+    for i, band in enumerate(bands(mine)):
         q_crop |= Q(**{f"band{i}": band})
-    photo_ids = set(
+    rows = (
         PhotoHash.objects.filter(
             (Q(kind=HashKind.FULL) & q_full)
             | (Q(kind__in=[HashKind.CROP90, HashKind.CROP80]) & q_crop)
         )
         .exclude(photo_id=photo.id)
-        .values_list("photo_id", flat=True)
+        .values_list("photo_id", "kind", "value")
     )
+    limit = cfg.phash_max_distance
+    photo_ids = {
+        pid
+        for pid, kind, value in rows
+        if (kind == HashKind.FULL and _near(query, value, limit))
+        or (kind != HashKind.FULL and hamming(mine, value) <= limit)
+    }
     photo_ids |= set(
         ProgressPhoto.objects.filter(sha256=photo.sha256)
         .exclude(pk=photo.id)
@@ -143,7 +183,7 @@ def project_findings(project_id: int, *, now: Any = None) -> list[Finding]:
     findings += rules.duplicate_findings(project, _nearby(project, cfg), cfg)
     findings += rules.unit_cost_findings(
         project,
-        rules.cost_stats(_unit_costs(project)),
+        _unit_cost_stats(project),
         cfg,
         ceiling_lookup(),
         activity_code=row["activity_code"],
@@ -171,7 +211,7 @@ def _photo_rule_findings(
     cfg: rules.Config,
 ) -> list[Finding]:
     return (
-        rules.reuse_findings(photo, _hash_candidates(photo), cfg)
+        rules.reuse_findings(photo, _hash_candidates(photo, cfg), cfg)
         + rules.geotag_findings(photo, project, boundary_geojson, cfg)
         + rules.time_findings(photo, project, project_photos, now, cfg)
     )
@@ -186,9 +226,7 @@ def photo_findings(photo_id: int) -> list[Finding]:
     project = _project_rec(
         Project.objects.filter(pk=row["project_id"]).values(*PROJECT_FIELDS).get()
     )
-    photos = _photo_recs(
-        ProgressPhoto.objects.filter(project_id=project.id).values(*PHOTO_FIELDS)
-    )
+    photos = _photo_recs(ProgressPhoto.objects.filter(project_id=project.id).values(*PHOTO_FIELDS))
     boundary = (
         Region.objects.filter(pk=project.village_id).values_list("boundary", flat=True).first()
     )
@@ -233,8 +271,13 @@ class MemoryIndex:
         self.photos: dict[int, PhotoRec] = {}
         for row in ProgressPhoto.objects.values(*PHOTO_FIELDS).iterator(chunk_size=5000):
             self.photos[row["id"]] = PhotoRec(**{k: row[k] for k in PHOTO_FIELDS})
-        self.full_bands: list[dict[int, list[int]]] = [defaultdict(list) for _ in range(4)]
-        self.crop_bands: list[dict[int, list[int]]] = [defaultdict(list) for _ in range(4)]
+        # band value -> [(photo id, hash value)]
+        self.full_bands: list[dict[int, list[tuple[int, int]]]] = [
+            defaultdict(list) for _ in range(4)
+        ]
+        self.crop_bands: list[dict[int, list[tuple[int, int]]]] = [
+            defaultdict(list) for _ in range(4)
+        ]
         for photo_id, kind, value in PhotoHash.objects.values_list(
             "photo_id", "kind", "value"
         ).iterator(chunk_size=20000):
@@ -244,7 +287,7 @@ class MemoryIndex:
             photo.hashes[kind] = value
             target = self.full_bands if kind == HashKind.FULL else self.crop_bands
             for i, band in enumerate(bands(value)):
-                target[i][band].append(photo_id)
+                target[i][band].append((photo_id, value))
         self.photos = {k: v for k, v in self.photos.items() if HashKind.FULL in v.hashes}
         self.by_sha: dict[str, list[int]] = defaultdict(list)
         self.by_project: dict[int, list[PhotoRec]] = defaultdict(list)
@@ -278,13 +321,18 @@ class MemoryIndex:
                 out.append(other)
         return out
 
-    def hash_candidates(self, photo: PhotoRec) -> list[PhotoRec]:
+    def hash_candidates(self, photo: PhotoRec, limit: int) -> list[PhotoRec]:
         ids: set[int] = set(self.by_sha.get(photo.sha256, ()))
         for value in rules.query_hashes(photo).values():
             for i, band in enumerate(bands(value)):
-                ids.update(self.full_bands[i].get(band, ()))
-        for i, band in enumerate(bands(photo.hashes[HashKind.FULL])):
-            ids.update(self.crop_bands[i].get(band, ()))
+                for pid, other in self.full_bands[i].get(band, ()):
+                    if hamming(value, other) <= limit:
+                        ids.add(pid)
+        mine = photo.hashes[HashKind.FULL]
+        for i, band in enumerate(bands(mine)):
+            for pid, other in self.crop_bands[i].get(band, ()):
+                if hamming(mine, other) <= limit:
+                    ids.add(pid)
         ids.discard(photo.id)
         return [self.photos[i] for i in ids if i in self.photos]
 
@@ -307,7 +355,9 @@ def all_findings(progress: Callable[[str], None] | None = None) -> list[Finding]
         photos = index.by_project.get(project.id, [])
         boundary = index.boundaries.get(project.village_id, "")
         for photo in photos:
-            findings += rules.reuse_findings(photo, index.hash_candidates(photo), cfg)
+            findings += rules.reuse_findings(
+                photo, index.hash_candidates(photo, cfg.phash_max_distance), cfg
+            )
             findings += rules.geotag_findings(photo, project, boundary, cfg)
             findings += rules.time_findings(photo, project, photos, now, cfg)
         if progress and n % 10000 == 0:
