@@ -29,8 +29,8 @@ from smartkampung.regions.models import Level, Region
 from . import services
 from .exceptions import ProjectErrorCode
 from .geometry import ParsedGeometry, parse_geometry
-from .redflags.engine import unit_costs_changed
 from .models import ProgressPhoto, ProgressReport, Project, ProjectStatus
+from .redflags.engine import unit_costs_changed
 
 PROJECT_COLUMNS = (
     "id",

@@ -3,6 +3,7 @@ sees the red flag the photos raise, compares the photos side by side and decides
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -78,8 +79,8 @@ def test_operator_reports_and_inspector_decides(
     page.fill("#id_budget", "150000000")
     page.fill("#id_volume", "300")
     page.select_option("#id_unit", "m")
-    page.fill("#id_planned_start", (timezone.localdate() - timezone.timedelta(days=20)).isoformat())
-    page.fill("#id_planned_end", (timezone.localdate() + timezone.timedelta(days=70)).isoformat())
+    page.fill("#id_planned_start", (timezone.localdate() - timedelta(days=20)).isoformat())
+    page.fill("#id_planned_end", (timezone.localdate() + timedelta(days=70)).isoformat())
     with page.expect_navigation():
         page.click("form.stacked button[type=submit]")
     project = Project.objects.get(title="Rabat beton jalan Dusun Krajan")
