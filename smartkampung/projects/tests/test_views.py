@@ -188,3 +188,16 @@ def test_village_page_has_a_projects_panel(operator, village, login_client):
     _project(operator, village, title="Balai dusun")
     html = login_client(operator).get(f"/villages/{village.code}/").content.decode()
     assert "Balai dusun" in html
+
+
+def test_flag_queue_query_count_does_not_grow_with_flags(
+    operator, village, inspector, login_client, django_assert_max_num_queries
+):
+    for i in range(6):
+        _project(operator, village, title=f"Jalan usaha tani {i}", north_m=i * 350 - 900)
+        _project(operator, village, title=f"Jalan usaha tani {i}", north_m=i * 350 - 880)
+    assert RedFlag.objects.count() >= 6
+    client = login_client(inspector)
+    with django_assert_max_num_queries(14):
+        response = client.get("/projects/flags/")
+    assert response.status_code == 200
