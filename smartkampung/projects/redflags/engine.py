@@ -15,7 +15,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Aggregate, Count, F, FloatField, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -72,6 +73,17 @@ def _report_rec(
 # --- screening one project ------------------------------------------------------------------
 
 
+class Percentile(Aggregate):
+    """PostgreSQL's percentile_cont over ``unit_cost`` (the quartiles without fetching rows)."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, fraction: float) -> None:
+        super().__init__(F("unit_cost"), fraction=float(fraction))
+
+
 COST_VERSION_KEY = "projects:unit-cost-version"
 COST_CACHE_SECONDS = 600
 
@@ -93,16 +105,27 @@ def _unit_cost_stats(project: ProjectRec) -> rules.CostStats | None:
     cached = cache.get(key)
     if cached is not None:
         return rules.CostStats(*cached) if cached else None
-    values = [
-        float(v or 0)
-        for v in Project.objects.filter(
-            village__pk__startswith=regency + ".",
-            work_type=project.work_type,
-            unit=project.unit,
-            unit_cost__isnull=False,
-        ).values_list("unit_cost", flat=True)
-    ]
-    stats = rules.cost_stats(values)
+    rows = Project.objects.filter(
+        village__pk__startswith=regency + ".",
+        work_type=project.work_type,
+        unit=project.unit,
+        unit_cost__isnull=False,
+    )
+    if connection.vendor == "postgresql":
+        # percentile_cont interpolates like statistics.quantiles(method="inclusive").
+        agg = rows.aggregate(
+            n=Count("id"),
+            q1=Percentile(0.25),
+            median=Percentile(0.5),
+            q3=Percentile(0.75),
+        )
+        stats = (
+            rules.CostStats(n=agg["n"], q1=agg["q1"], median=agg["median"], q3=agg["q3"])
+            if agg["n"] >= 2
+            else None
+        )
+    else:
+        stats = rules.cost_stats([float(v or 0) for v in rows.values_list("unit_cost", flat=True)])
     cache.set(
         key,
         (stats.n, stats.q1, stats.median, stats.q3) if stats else (),
