@@ -3,8 +3,10 @@ chunks), red flags with their evidence, and a GeoJSON export."""
 
 import json
 import uuid
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, overload
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
@@ -31,6 +33,26 @@ from .schemas import (
 )
 
 router = Router(tags=["projects"])
+
+
+class _Page(Sequence[dict[str, Any]]):
+    """A queryset that the paginator counts and slices in the database; only the rows of the
+    requested page are turned into API objects."""
+
+    def __init__(self, queryset: QuerySet[Any], out: Callable[[Any], dict[str, Any]]) -> None:
+        self.queryset, self.out = queryset, out
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [self.out(row) for row in self.queryset[index]]
+        return self.out(self.queryset[index])
 
 
 def _actor(request: HttpRequest) -> User:
@@ -175,11 +197,10 @@ class ProjectQuery(Schema):
 
 @router.get("/", response=list[ProjectOut], summary="Projects in my scope")
 @paginate(LimitOffsetPagination)
-def project_list(request: HttpRequest, query: Query[ProjectQuery]) -> list[dict[str, Any]]:
-    return [
-        _project_out(p)
-        for p in selectors.project_list(actor=_actor(request), filters=query.filters())
-    ]
+def project_list(request: HttpRequest, query: Query[ProjectQuery]) -> _Page:
+    return _Page(
+        selectors.project_list(actor=_actor(request), filters=query.filters()), _project_out
+    )
 
 
 @router.post("/", response={201: ProjectOut, **ERRORS}, summary="Register a project")
@@ -346,7 +367,7 @@ class FlagQuery(Schema):
 
 @router.get("/flags/", response=list[FlagOut], summary="Red flags with their evidence")
 @paginate(LimitOffsetPagination)
-def flag_list(request: HttpRequest, query: Query[FlagQuery]) -> list[dict[str, Any]]:
+def flag_list(request: HttpRequest, query: Query[FlagQuery]) -> _Page:
     flags = selectors.flag_list(
         actor=_actor(request),
         status=query.status[:10],
@@ -355,7 +376,7 @@ def flag_list(request: HttpRequest, query: Query[FlagQuery]) -> list[dict[str, A
         village=query.village[:13],
         project_id=query.project,
     )
-    return [_flag_out(f) for f in flags]
+    return _Page(flags, _flag_out)
 
 
 @router.get(
