@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from rapidfuzz import fuzz, utils
 
 from smartkampung.regions.geo import parse_geojson_geometry, point_within
@@ -472,7 +473,7 @@ def time_findings(
                     "reason": "stage_order",
                     "other_photo": other.id,
                     "other_stage": other.stage,
-                    "other_taken_at": other.exif_taken_at.isoformat(),
+                    "other_taken_at": timezone.localtime(other.exif_taken_at).isoformat(),
                 }
             )
             break
@@ -487,7 +488,7 @@ def time_findings(
             photo_id=photo.id,
             severity=Severity.HIGH if len(reasons) > 1 else Severity.MEDIUM,
             evidence={
-                "taken_at": taken.isoformat(),
+                "taken_at": timezone.localtime(taken).isoformat(),
                 "stage": photo.stage,
                 "reasons": reasons,
             },
