@@ -304,8 +304,8 @@ SK_PROJECTS_STALLED_GRACE_DAYS = int(_env_number("SK_PROJECTS_STALLED_GRACE_DAYS
 # unit, once at least MIN_SAMPLES of them exist.
 SK_PROJECTS_UNIT_COST_IQR_FACTOR = _env_number("SK_PROJECTS_UNIT_COST_IQR_FACTOR", 1.5)
 SK_PROJECTS_UNIT_COST_MIN_SAMPLES = int(_env_number("SK_PROJECTS_UNIT_COST_MIN_SAMPLES", 8))
-# Dotted path of a callable (project) -> Decimal | None giving the SSH unit-price ceiling for a
-# project's work; None until the budgets app's SSH table is plugged in.
+# Dotted path of a callable (*, village_code, activity_code, work_type, unit, year) ->
+# Decimal | None giving the SSH unit-price ceiling; None until budgets' SSH table is plugged in.
 SK_UNIT_PRICE_CEILING_LOOKUP = os.environ.get("SK_UNIT_PRICE_CEILING_LOOKUP") or None
 # Photos: size limit, resumable-upload chunk limit and expiry, where partial uploads wait.
 SK_PROJECTS_MAX_PHOTO_BYTES = int(_env_number("SK_PROJECTS_MAX_PHOTO_BYTES", 20 * 1024 * 1024))
