@@ -96,7 +96,9 @@ def scope_q(actor: Any, roles: Iterable[str], *, field: str = "village") -> Q:
     ``field`` names the relation, e.g. ``"village"`` or ``"household__village"``; the match is
     on the stored code (``<field>_id``) so no join is needed.
     """
-    column = field if field.endswith(("_id", "code")) else f"{field}_id"
+    # A relation is matched on its target's primary key (``village__pk``): Django compares the
+    # local column without a join, and unlike ``village_id`` it accepts ``startswith``.
+    column = field if field.endswith(("_id", "code")) else f"{field}__pk"
     q = Q(pk__in=[])
     for code in scope_codes(actor, roles):
         q |= Q(**{column: code}) | Q(**{f"{column}__startswith": code + "."})
