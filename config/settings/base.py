@@ -250,6 +250,7 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 # Functions that `manage.py demo_seed` runs in order; each app adds its own demo data.
 SK_DEMO_SEEDERS = [
     "smartkampung.accounts.demo.seed",
+    "smartkampung.budgets.demo.seed",
 ]
 
 LOGGING = {
@@ -263,3 +264,10 @@ LOGGING = {
 SK_ANONYMOUS_HOME_URL = os.environ.get("SK_ANONYMOUS_HOME_URL", "/accounts/login/")
 # Key for secrets at rest (TOTP seeds, letter-signing keys); derived from SECRET_KEY if unset.
 SK_ENCRYPTION_KEY = os.environ.get("SK_ENCRYPTION_KEY", "")
+
+# --- budgets ------------------------------------------------------------------------------------
+# "No money ahead of evidence": dotted paths to callables ``check(*, item, amount, actor)`` that
+# return a refusal message (str) or None. The disbursement approval service calls each in order,
+# the way Django calls its authentication backends; the first message refuses the approval and
+# nothing changes. The projects app appends its progress check here (docs/budgets.md).
+SK_DISBURSEMENT_CHECKS: list[str] = []

@@ -23,6 +23,7 @@ from ..models import (
     BudgetStatus,
     Ceiling,
     FundSource,
+    SiskeudesImport,
     VillageBudget,
 )
 from ..permissions import BUDGET_READER_ROLES, can_view_budget
@@ -207,3 +208,22 @@ def budget_activity_current(activity: BudgetActivity) -> BudgetActivity | None:
         .select_related("budget", "activity")
         .first()
     )
+
+
+def siskeudes_import_list(*, actor: Any, village_code: str) -> QuerySet[SiskeudesImport]:
+    """Past imports of a village (reports include no personal data)."""
+    from ..permissions import can_view_village_budgets
+
+    if not can_view_village_budgets(actor, village_code):
+        raise NotFound(_("Not found."))
+    return SiskeudesImport.objects.filter(village_id=village_code).select_related("created_by")
+
+
+def siskeudes_import_get(*, actor: Any, import_id: int) -> SiskeudesImport:
+    record = (
+        SiskeudesImport.objects.select_related("village", "budget").filter(pk=import_id).first()
+    )
+    if record is None:
+        raise NotFound(_("Not found."))
+    siskeudes_import_list(actor=actor, village_code=record.village_id)
+    return record

@@ -315,7 +315,7 @@ class VersionDiff:
     old: VillageBudget
     new: VillageBudget
     rows: list[DiffRow]
-    totals: list[tuple[str, Decimal, Decimal]]
+    totals: list[tuple[str, Decimal, Decimal, Decimal]]  # label, old, new, change
 
 
 ITEM_FIELDS = (
@@ -450,10 +450,11 @@ def version_diff(*, old: VillageBudget, new: VillageBudget) -> VersionDiff:
     )
     old_totals, _f1 = a.evaluate()
     new_totals, _f2 = b.evaluate()
-    totals = [
+    pairs = [
         (str(_("Revenue")), old_totals.revenue, new_totals.revenue),
         (str(_("Expenditure")), old_totals.expenditure, new_totals.expenditure),
         (str(_("Net financing")), old_totals.net_financing, new_totals.net_financing),
         (str(_("Balance")), old_totals.balance, new_totals.balance),
     ]
+    totals = [(label, old, new, new - old) for label, old, new in pairs]
     return VersionDiff(old=old, new=new, rows=rows, totals=totals)

@@ -36,6 +36,7 @@ from .reference import (
     fund_source_define,
     ssh_import,
 )
+from .siskeudes import siskeudes_import
 from .workflow import budget_decide, budget_evaluate, budget_revise, budget_submit
 
 __all__ = [
@@ -68,5 +69,6 @@ __all__ = [
     "revenue_add",
     "revenue_delete",
     "revenue_update",
+    "siskeudes_import",
     "ssh_import",
 ]
