@@ -12,6 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from .models import Account, AccountLevel, Activity, FundSource, UnitPriceStandard
 from .models.execution import DisbursementKind
 
+
+def set_choices(form: forms.Form, name: str, choices: Any) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 MONEY_ATTRS = {"step": "0.01", "min": "0", "inputmode": "decimal"}
 
 
@@ -84,7 +91,7 @@ class BudgetCreateForm(forms.Form):
 
     def __init__(self, *args: Any, villages: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].choices = villages
+        set_choices(self, "village", villages)
 
 
 class RevenueForm(forms.Form):
@@ -95,8 +102,8 @@ class RevenueForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["account"].choices = account_choices("4")
-        self.fields["fund_source"].choices = fund_source_choices()
+        set_choices(self, "account", account_choices("4"))
+        set_choices(self, "fund_source", fund_source_choices())
 
 
 class FinancingForm(forms.Form):
@@ -107,8 +114,8 @@ class FinancingForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["account"].choices = account_choices("6")
-        self.fields["fund_source"].choices = fund_source_choices(blank=True)
+        set_choices(self, "account", account_choices("6"))
+        set_choices(self, "fund_source", fund_source_choices(blank=True))
 
 
 class ActivityEditForm(forms.Form):
@@ -131,7 +138,7 @@ class ActivityForm(ActivityEditForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["activity"].choices = activity_choices()
+        set_choices(self, "activity", activity_choices())
 
 
 class ItemForm(forms.Form):
@@ -149,9 +156,9 @@ class ItemForm(forms.Form):
 
     def __init__(self, *args: Any, year: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["fund_source"].choices = fund_source_choices(blank=True)
-        self.fields["account"].choices = account_choices("5", blank=True)
-        self.fields["ssh"].choices = ssh_choices(year)
+        set_choices(self, "fund_source", fund_source_choices(blank=True))
+        set_choices(self, "account", account_choices("5", blank=True))
+        set_choices(self, "ssh", ssh_choices(year))
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -189,7 +196,7 @@ class DisbursementForm(forms.Form):
 
     def __init__(self, *args: Any, items: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = items
+        set_choices(self, "item", items)
 
 
 class NotesForm(forms.Form):
@@ -207,8 +214,8 @@ class ReceiptForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["account"].choices = account_choices("4") + account_choices("6.1")
-        self.fields["fund_source"].choices = fund_source_choices()
+        set_choices(self, "account", account_choices("4") + account_choices("6.1"))
+        set_choices(self, "fund_source", fund_source_choices())
 
 
 class CeilingForm(forms.Form):
@@ -219,13 +226,18 @@ class CeilingForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["fund_source"].choices = [
-            (s.code, f"{s.code} – {s.name}")
-            for s in FundSource.objects.filter(active=True, needs_ceiling=True)
-        ] + [
-            (s.code, f"{s.code} – {s.name}")
-            for s in FundSource.objects.filter(active=True, needs_ceiling=False)
-        ]
+        set_choices(
+            self,
+            "fund_source",
+            [
+                (s.code, f"{s.code} – {s.name}")
+                for s in FundSource.objects.filter(active=True, needs_ceiling=True)
+            ]
+            + [
+                (s.code, f"{s.code} – {s.name}")
+                for s in FundSource.objects.filter(active=True, needs_ceiling=False)
+            ],
+        )
 
 
 class CsvUploadForm(forms.Form):
@@ -268,4 +280,4 @@ class SiskeudesUploadForm(forms.Form):
 
     def __init__(self, *args: Any, villages: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].choices = villages
+        set_choices(self, "village", villages)

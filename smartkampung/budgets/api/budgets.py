@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -147,7 +148,7 @@ def budget_diff(request: HttpRequest, budget_id: int, against: int | None = None
     new = _budget(request, budget_id)
     other = against or new.based_on_id
     if other is None:
-        raise NotFound("This version has no earlier version to compare with.")
+        raise NotFound(_("This version has no earlier version to compare with."))
     old = _budget(request, other)
     diff = version_diff(old=old, new=new)
     return {

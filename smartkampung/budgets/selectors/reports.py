@@ -87,7 +87,7 @@ class Report:
 
 
 def _account_names(codes: set[str]) -> dict[str, str]:
-    wanted = set()
+    wanted: set[str] = set()
     for code in codes:
         parts = code.split(".")
         wanted.update(".".join(parts[:n]) for n in range(1, len(parts) + 1))
@@ -205,8 +205,8 @@ def _build(
 
     # Financing.
     financing: dict[str, list[Any]] = defaultdict(lambda: [ZERO, ZERO])
-    for line in content.financing:
-        financing[line.account_id][0] += line.amount
+    for financing_line in content.financing:
+        financing[financing_line.account_id][0] += financing_line.amount
     for code, amount in (financing_real or {}).items():
         financing[code][1] += amount
     names = _account_names(set(financing) | {"6.1", "6.2"})

@@ -99,6 +99,7 @@ def revenue_add(
     description: str = "",
 ) -> BudgetRevenue:
     account = get_account(account_code, prefix="4")
+    assert account is not None  # required=True raises instead
     source = get_fund_source(fund_source_code)
     value = to_decimal(amount, label=_("Amount"))
     with transaction.atomic():
@@ -169,6 +170,7 @@ def financing_add(
     fund_source_code: str | None = None,
 ) -> BudgetFinancing:
     account = get_account(account_code, prefix="6")
+    assert account is not None  # required=True raises instead
     source = get_fund_source(fund_source_code, required=False)
     value = to_decimal(amount, label=_("Amount"))
     with transaction.atomic():

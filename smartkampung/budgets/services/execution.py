@@ -279,8 +279,9 @@ def receipt_record(
     account_code = str(account_code or "").strip()
     account = get_account(account_code, prefix="6.1" if account_code.startswith("6") else "4")
     source = get_fund_source(fund_source_code)
+    assert account is not None and source is not None  # required: raised if missing
     value = to_decimal(amount, label=_("Amount"), allow_zero=False)
-    text = clean_text(description) or (account.name_id if account else "")
+    text = clean_text(description) or account.name_id
     day = received_on or timezone.localdate()
     if day.year != int(year):
         raise BudgetInvalid(

@@ -108,7 +108,7 @@ def read_csv(
             % {"columns": ", ".join(missing), "expected": ", ".join(required)},
             code=BudgetErrorCode.INVALID_CSV,
         )
-    rows = []
+    rows: list[tuple[int, dict[str, str]]] = []
     try:
         for number, raw in enumerate(reader, start=2):
             if not any(cell.strip() for cell in raw):

@@ -151,8 +151,10 @@ def _lineages(budget: VillageBudget) -> dict[tuple[Any, ...], list[uuid.UUID]]:
         keys[("revenue", line.account_id, line.fund_source_id, line.description.lower())].append(
             line.lineage
         )
-    for line in content.financing:
-        keys[("financing", line.account_id, line.description.lower())].append(line.lineage)
+    for financing in content.financing:
+        keys[("financing", financing.account_id, financing.description.lower())].append(
+            financing.lineage
+        )
     return keys
 
 
@@ -171,15 +173,15 @@ def _write(budget: VillageBudget, plan: ImportPlan) -> None:
         return uuid.uuid5(LINEAGE_NAMESPACE, name)
 
     activities = {}
-    for code, planned in sorted(plan.activities.items()):
+    for code, planned_activity in sorted(plan.activities.items()):
         activities[code] = BudgetActivity.objects.create(
             budget=budget,
             activity_id=code,
-            location=planned.location,
-            output=planned.output,
-            output_volume=planned.output_volume,
-            output_unit=planned.output_unit,
-            duration=planned.duration,
+            location=planned_activity.location,
+            output=planned_activity.output,
+            output_volume=planned_activity.output_volume,
+            output_unit=planned_activity.output_unit,
+            duration=planned_activity.duration,
             lineage=lineage(("activity", code), f"keg|{code}"),
         )
     positions: dict[str, int] = defaultdict(int)

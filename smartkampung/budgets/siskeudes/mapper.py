@@ -479,7 +479,7 @@ def _report_ignored(plan: ImportPlan, export: Export) -> None:
         plan.notes.append(
             _("Tables read but not needed: %(tables)s.") % {"tables": ", ".join(ignored)}
         )
-    columns = defaultdict(list)
+    columns: dict[str, list[str]] = defaultdict(list)
     for table in export.tables.values():
         columns[table.name] += table.ignored_columns
     for table_name, names in sorted(columns.items()):

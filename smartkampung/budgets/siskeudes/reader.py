@@ -115,7 +115,7 @@ def _parse_csv(name: str, text: str) -> Table:
             )
         keep = [i for i, c in enumerate(columns) if c and not SPURIOUS_COLUMN.match(c)]
         ignored = [c for i, c in enumerate(columns) if i not in keep and c]
-        rows = []
+        rows: list[dict[str, str]] = []
         for line_number, raw in enumerate(reader, start=2):
             if not raw or (len(raw) == 1 and not raw[0].strip()):
                 continue

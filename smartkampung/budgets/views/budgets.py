@@ -242,10 +242,10 @@ def budget_preview(request: HttpRequest, pk: int) -> HttpResponse:
             line_amount, target = item.amount, f"item:{item.pk}"
         elif kind in ("revenue", "financing"):
             form_class = RevenueForm if kind == "revenue" else FinancingForm
-            form = form_class(request.POST, prefix=None if kind == "revenue" else "fin")
-            if not form.is_valid():
+            line_form = form_class(request.POST, prefix=None if kind == "revenue" else "fin")
+            if not line_form.is_valid():
                 raise DomainError(_("Check the numbers you typed."))
-            data = form.cleaned_data
+            data = line_form.cleaned_data
             model = BudgetRevenue if kind == "revenue" else BudgetFinancing
             line = model(
                 budget=budget,
@@ -465,7 +465,7 @@ def item_add(request: HttpRequest, pk: int, activity_id: int) -> HttpResponse:
             messages.success(request, _("Item added."))
             return HttpResponseRedirect(_detail_url(budget, f"activity-{row.pk}"))
     template = "budgets/item_form.html"
-    if request.htmx and request.method == "GET":
+    if request.headers.get("HX-Request") == "true" and request.method == "GET":
         template += "#item-form"
     return render(
         request,
@@ -514,7 +514,7 @@ def item_edit(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
             messages.success(request, _("Item saved."))
             return HttpResponseRedirect(_detail_url(budget, f"activity-{item.activity_id}"))
     template = "budgets/item_form.html"
-    if request.htmx and request.method == "GET":
+    if request.headers.get("HX-Request") == "true" and request.method == "GET":
         template += "#item-form"
     return render(
         request,

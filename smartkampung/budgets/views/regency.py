@@ -58,8 +58,8 @@ def consolidation_page(request: HttpRequest) -> HttpResponse:
     def chart(rows: list[Any]) -> list[dict[str, Any]]:
         return [{"label": r.label, "value": round(r.absorption or 0, 1)} for r in rows]
 
-    status_labels = dict(BudgetStatus.choices)
-    status_labels["none"] = _("No budget yet")
+    status_labels = {key: str(label) for key, label in BudgetStatus.choices}
+    status_labels["none"] = str(_("No budget yet"))
     return render(
         request,
         "budgets/consolidation.html",
