@@ -1,31 +1,31 @@
 from django.urls import path
 
-from .views import budgets, execution, imports, regency, workflow
+from .views import budgets, editing, execution, imports, regency, workflow
 
 app_name = "budgets"
 urlpatterns = [
     path("", budgets.budget_index, name="index"),
     path("new/", budgets.budget_create, name="create"),
     path("<int:pk>/", budgets.budget_detail, name="detail"),
-    path("<int:pk>/preview/", budgets.budget_preview, name="preview"),
-    path("<int:pk>/revenue/add/", budgets.revenue_add, name="revenue_add"),
-    path("<int:pk>/revenue/<int:line_id>/delete/", budgets.revenue_delete, name="revenue_delete"),
-    path("<int:pk>/financing/add/", budgets.financing_add, name="financing_add"),
+    path("<int:pk>/preview/", editing.budget_preview, name="preview"),
+    path("<int:pk>/revenue/add/", editing.revenue_add, name="revenue_add"),
+    path("<int:pk>/revenue/<int:line_id>/delete/", editing.revenue_delete, name="revenue_delete"),
+    path("<int:pk>/financing/add/", editing.financing_add, name="financing_add"),
     path(
         "<int:pk>/financing/<int:line_id>/delete/",
-        budgets.financing_delete,
+        editing.financing_delete,
         name="financing_delete",
     ),
-    path("<int:pk>/activities/add/", budgets.activity_add, name="activity_add"),
-    path("<int:pk>/activities/<int:activity_id>/", budgets.activity_edit, name="activity_edit"),
+    path("<int:pk>/activities/add/", editing.activity_add, name="activity_add"),
+    path("<int:pk>/activities/<int:activity_id>/", editing.activity_edit, name="activity_edit"),
     path(
         "<int:pk>/activities/<int:activity_id>/delete/",
-        budgets.activity_delete,
+        editing.activity_delete,
         name="activity_delete",
     ),
-    path("<int:pk>/activities/<int:activity_id>/items/add/", budgets.item_add, name="item_add"),
-    path("<int:pk>/items/<int:item_id>/", budgets.item_edit, name="item_edit"),
-    path("<int:pk>/items/<int:item_id>/delete/", budgets.item_delete, name="item_delete"),
+    path("<int:pk>/activities/<int:activity_id>/items/add/", editing.item_add, name="item_add"),
+    path("<int:pk>/items/<int:item_id>/", editing.item_edit, name="item_edit"),
+    path("<int:pk>/items/<int:item_id>/delete/", editing.item_delete, name="item_delete"),
     path("<int:pk>/submit/", workflow.budget_submit, name="submit"),
     path("<int:pk>/evaluate/", workflow.budget_evaluate, name="evaluate"),
     path("<int:pk>/decide/", workflow.budget_decide, name="decide"),

@@ -29,7 +29,7 @@ from ..schemas import (
     ReviewIn,
 )
 from ..selectors import budgets as selectors
-from ..selectors.reports import version_diff
+from ..selectors.diff import version_diff
 from .common import activity_out, actor, budget_out, item_out, line_out
 
 router = Router()

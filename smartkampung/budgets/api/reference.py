@@ -17,7 +17,7 @@ from .. import services
 from ..models import Account, Activity, Ceiling, FundSource, UnitPriceStandard
 from ..permissions import BUDGET_READER_ROLES, can_manage_reference
 from ..schemas import CeilingIn, CeilingOut, CsvReportOut, ImportOut, ReferenceOut, SshOut
-from ..services.reference import MAX_CSV_BYTES
+from ..services.csv_input import MAX_CSV_BYTES
 from ..siskeudes.reader import MAX_ZIP_BYTES
 from .common import actor
 

@@ -4,6 +4,7 @@ Split by sub-domain: ``editing`` (drafting a version), ``workflow`` (submit, eva
 revise), ``execution`` (disbursements, receipts), ``reference`` (ceilings, SSH, regional codes),
 ``siskeudes`` (the Siskeudes import)."""
 
+from .ceilings import ceiling_set, ceilings_import
 from .editing import (
     activity_add,
     activity_delete,
@@ -28,14 +29,7 @@ from .execution import (
     disbursement_request,
     receipt_record,
 )
-from .reference import (
-    account_define,
-    activity_define,
-    ceiling_set,
-    ceilings_import,
-    fund_source_define,
-    ssh_import,
-)
+from .reference import account_define, activity_define, fund_source_define, ssh_import
 from .siskeudes import siskeudes_import
 from .workflow import budget_decide, budget_evaluate, budget_revise, budget_submit
 

@@ -15,9 +15,8 @@ SCHEMA.md for the tables, the code formats and what is uncertain).
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -25,62 +24,19 @@ from django.utils.translation import gettext as _
 from ..models import Account, AccountLevel, Activity, FundSource, UnitPriceStandard
 from .errors import SiskeudesRefused
 from .reader import LINE_KEY, Export, Table
+from .report import report_ignored, report_rab_without_detail, report_realisation
+from .values import money, parse_number, value
 
-CENT = Decimal("0.01")
 ACTIVITY_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
 KD_DESA_V2 = re.compile(r"^\d{2}\.\d{4}\.$")
 KD_DESA_V1 = re.compile(r"^\d{2}\.\d{2}\.$")
 INCOME_ACTIVITY = "00.00.00"
-REALISATION_TABLES = {
-    "Ta_SPPRinci": "nilai",
-    "Ta_SPJRinci": "nilai",
-    "Ta_TBPRinci": "nilai",
-    "Ta_Pencairan": "jumlah",
-}
-USED_TABLES = {
-    "ta_rabrinci",
-    "ta_kegiatan",
-    "ta_rab",
-    "ta_pemda",
-    "ref_version",
-    "ref_desa",
-    "ref_rek4",
-    "ref_sumber",
-} | {t.lower() for t in REALISATION_TABLES}
 
 
 def kd_desa_for(village_code: str) -> str:
     """``35.10.01.2001`` → ``01.2001.`` (SCHEMA.md §2)."""
     parts = village_code.split(".")
     return f"{parts[2]}.{parts[3]}."
-
-
-def parse_number(text: str) -> Decimal | None:
-    """Siskeudes numbers: ``267000000``, ``1.2446900000000000e+007``; empty is None."""
-    value = (text or "").strip()
-    if not value:
-        return None
-    if "," in value and "." not in value and value.count(",") == 1:
-        value = value.replace(",", ".")
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        raise ValueError(value) from None
-    if not number.is_finite():
-        raise ValueError(value)
-    return number
-
-
-def _money(number: Decimal) -> Decimal:
-    return number.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _get(row: dict[str, str], *names: str) -> str:
-    for name in names:
-        value = row.get(name.lower(), "")
-        if value:
-            return value
-    return ""
 
 
 @dataclass
@@ -136,7 +92,7 @@ class ImportPlan:
                 "table": table,
                 "line": row.get(LINE_KEY, ""),
                 "reason": reason,
-                "amount": "" if amount is None else str(_money(Decimal(amount))),
+                "amount": "" if amount is None else str(money(Decimal(amount))),
             }
         )
 
@@ -145,7 +101,7 @@ def _check_version(export: Export) -> str:
     version = ""
     ref_version = export.get("Ref_Version")
     if ref_version is not None and ref_version.rows:
-        version = _get(ref_version.rows[0], "Versi")
+        version = value(ref_version.rows[0], "Versi")
     if version.upper().startswith("V1"):
         raise SiskeudesRefused(
             _(
@@ -165,7 +121,7 @@ def _village_rows(
         return []
     rows = []
     for row in table.rows:
-        code = _get(row, "Kd_Desa")
+        code = value(row, "Kd_Desa")
         if code == kd_desa:
             rows.append(row)
         elif code:
@@ -179,7 +135,7 @@ def _village_names(export: Export) -> dict[str, str]:
     table = export.get("Ref_Desa")
     if table is None:
         return {}
-    return {_get(r, "Kd_Desa"): _get(r, "Nama_Desa") for r in table.rows}
+    return {value(r, "Kd_Desa"): value(r, "Nama_Desa") for r in table.rows}
 
 
 def plan_import(
@@ -190,7 +146,7 @@ def plan_import(
     kd_desa = kd_desa_for(village_code)
     pemda = export.get("Ta_Pemda")
     if pemda is not None and pemda.rows:
-        province, regency = _get(pemda.rows[0], "Kd_Prov"), _get(pemda.rows[0], "Kd_Kab")
+        province, regency = value(pemda.rows[0], "Kd_Prov"), value(pemda.rows[0], "Kd_Kab")
         expected = village_code.split(".")[:2]
         if province and regency and [province.strip("."), regency.strip(".")] != expected:
             raise SiskeudesRefused(
@@ -242,7 +198,7 @@ def plan_import(
             % {"name": village_name, "kd": kd_desa, "found": found or _("no village")},
             code="wrong_village",
         )
-    years = {_get(r, "Tahun") for r in rinci + kegiatan + rab}
+    years = {value(r, "Tahun") for r in rinci + kegiatan + rab}
     years.discard("")
     if len(years) != 1:
         raise SiskeudesRefused(
@@ -266,16 +222,16 @@ def plan_import(
         )
     _map_activities(plan, kegiatan, kd_desa)
     _map_lines(plan, rinci, kd_desa)
-    _report_rab_without_detail(plan, rab, rinci)
-    _report_realisation(plan, export, kd_desa)
-    _report_ignored(plan, export)
+    report_rab_without_detail(plan, rab, rinci)
+    report_realisation(plan, export, kd_desa)
+    report_ignored(plan, export)
     return plan
 
 
 def _activity_code(row: dict[str, str], kd_desa: str) -> str:
-    code = _get(row, "ID_Keg")
+    code = value(row, "ID_Keg")
     if not code:
-        kd_keg = _get(row, "Kd_Keg")
+        kd_keg = value(row, "Kd_Keg")
         code = kd_keg[len(kd_desa) :] if kd_keg.startswith(kd_desa) else kd_keg
     return code.rstrip(".")
 
@@ -292,22 +248,22 @@ def _map_activities(plan: ImportPlan, rows: list[dict[str, str]], kd_desa: str) 
                     "activity %(code)s “%(name)s” is not in the reference list (ask the regency "
                     "to add it); its lines were not imported"
                 )
-                % {"code": code, "name": _get(row, "Nama_Kegiatan")},
+                % {"code": code, "name": value(row, "Nama_Kegiatan")},
             )
             plan.skipped_activities.add(code)
             continue
         try:
-            volume = parse_number(_get(row, "NilaiPAK", "Nilai")) or Decimal("0")
+            volume = parse_number(value(row, "NilaiPAK", "Nilai")) or Decimal("0")
         except ValueError:
             volume = Decimal("0")
         plan.activities[code] = PlannedActivity(
             code=code,
-            name=_get(row, "Nama_Kegiatan"),
-            location=_get(row, "Lokasi")[:255],
-            output=_get(row, "Keluaran")[:255],
-            output_volume=_money(max(volume, Decimal("0"))),
-            output_unit=_get(row, "Satuan")[:40],
-            duration=_get(row, "Waktu")[:40],
+            name=value(row, "Nama_Kegiatan"),
+            location=value(row, "Lokasi")[:255],
+            output=value(row, "Keluaran")[:255],
+            output_volume=money(max(volume, Decimal("0"))),
+            output_unit=value(row, "Satuan")[:40],
+            duration=value(row, "Waktu")[:40],
         )
 
 
@@ -322,16 +278,16 @@ def _map_lines(plan: ImportPlan, rows: list[dict[str, str]], kd_desa: str) -> No
     )
     known_activities = set(Activity.objects.filter(active=True).values_list("code", flat=True))
     for row in rows:
-        kd_keg = _get(row, "Kd_Keg")
+        kd_keg = value(row, "Kd_Keg")
         activity = (kd_keg[len(kd_desa) :] if kd_keg.startswith(kd_desa) else kd_keg).rstrip(".")
-        account = _get(row, "Kd_Rincian").rstrip(".")
+        account = value(row, "Kd_Rincian").rstrip(".")
         key = "|".join(
-            (kd_keg, _get(row, "Kd_Rincian"), _get(row, "Kd_SubRinci"), _get(row, "No_Urut"))
+            (kd_keg, value(row, "Kd_Rincian"), value(row, "Kd_SubRinci"), value(row, "No_Urut"))
         )
         try:
-            volume = parse_number(_get(row, "JmlSatuanPAK", "JmlSatuan"))
-            price = parse_number(_get(row, "HrgSatuanPAK", "HrgSatuan"))
-            stated = parse_number(_get(row, "AnggaranStlhPAK", "Anggaran"))
+            volume = parse_number(value(row, "JmlSatuanPAK", "JmlSatuan"))
+            price = parse_number(value(row, "HrgSatuanPAK", "HrgSatuan"))
+            stated = parse_number(value(row, "AnggaranStlhPAK", "Anggaran"))
         except ValueError as exc:
             plan.skip("Ta_RABRinci", row, _("not a number: %(value)s") % {"value": exc})
             continue
@@ -340,16 +296,16 @@ def _map_lines(plan: ImportPlan, rows: list[dict[str, str]], kd_desa: str) -> No
             continue
         if volume is None or price is None:
             volume, price = Decimal("1"), stated or Decimal("0")
-        amount = _money(volume * price)
-        if stated is not None and abs(_money(stated) - amount) > Decimal("1"):
+        amount = money(volume * price)
+        if stated is not None and abs(money(stated) - amount) > Decimal("1"):
             plan.notes.append(
                 _(
                     "Ta_RABRinci line %(line)s: volume × unit price = %(computed)s but the stated "
                     "budget is %(stated)s; volume × unit price was kept."
                 )
-                % {"line": row.get(LINE_KEY), "computed": amount, "stated": _money(stated)}
+                % {"line": row.get(LINE_KEY), "computed": amount, "stated": money(stated)}
             )
-        source = _get(row, "SumberDana", "Sumberdana").upper() or None
+        source = value(row, "SumberDana", "Sumberdana").upper() or None
         if source is not None and source not in sources:
             plan.notes.append(
                 _(
@@ -359,7 +315,7 @@ def _map_lines(plan: ImportPlan, rows: list[dict[str, str]], kd_desa: str) -> No
                 % {"line": row.get(LINE_KEY), "code": source}
             )
             source = None
-        description = _get(row, "Uraian")[:255]
+        description = value(row, "Uraian")[:255]
         if account not in accounts:
             if account.startswith("5") and activity in plan.activities:
                 plan.notes.append(
@@ -401,7 +357,7 @@ def _map_lines(plan: ImportPlan, rows: list[dict[str, str]], kd_desa: str) -> No
                     )
                     plan.skip("Ta_RABRinci", row, reason % {"code": activity}, amount)
                     continue
-            sbu = _get(row, "Kode_SBU")
+            sbu = value(row, "Kode_SBU")
             ssh_id = ssh.get(sbu) if sbu else None
             if sbu and ssh_id is None:
                 plan.notes.append(
@@ -416,9 +372,9 @@ def _map_lines(plan: ImportPlan, rows: list[dict[str, str]], kd_desa: str) -> No
                     activity_code=activity,
                     account_code=account_code,
                     description=description,
-                    volume=_money(volume),
-                    unit=_get(row, "Satuan")[:40],
-                    unit_price=_money(price),
+                    volume=money(volume),
+                    unit=value(row, "Satuan")[:40],
+                    unit_price=money(price),
                     fund_source=source,
                     ssh_id=ssh_id,
                     key=key,
@@ -431,67 +387,3 @@ def _map_lines(plan: ImportPlan, rows: list[dict[str, str]], kd_desa: str) -> No
                 _("account %(code)s is not a budget account (4, 5 or 6)") % {"code": account},
                 amount,
             )
-
-
-def _report_rab_without_detail(
-    plan: ImportPlan, rab: list[dict[str, str]], rinci: list[dict[str, str]]
-) -> None:
-    detailed = {(_get(r, "Kd_Keg"), _get(r, "Kd_Rincian")) for r in rinci}
-    for row in rab:
-        if (_get(row, "Kd_Keg"), _get(row, "Kd_Rincian")) in detailed:
-            continue
-        try:
-            amount = parse_number(_get(row, "AnggaranStlhPAK", "Anggaran")) or Decimal("0")
-        except ValueError:
-            amount = Decimal("0")
-        if amount:
-            plan.skip(
-                "Ta_RAB",
-                row,
-                _("budget line %(account)s has no detail lines in Ta_RABRinci")
-                % {"account": _get(row, "Kd_Rincian")},
-                amount,
-            )
-
-
-def _report_realisation(plan: ImportPlan, export: Export, kd_desa: str) -> None:
-    for table_name, column in REALISATION_TABLES.items():
-        table = export.get(table_name)
-        if table is None:
-            continue
-        rows = [r for r in table.rows if _get(r, "Kd_Desa") == kd_desa]
-        if not rows:
-            continue
-        total = Decimal("0")
-        for row in rows:
-            try:
-                total += parse_number(row.get(column, "")) or Decimal("0")
-            except ValueError:
-                continue
-        plan.not_imported.append(
-            {"table": table_name, "rows": str(len(rows)), "amount": str(_money(total))}
-        )
-
-
-def _report_ignored(plan: ImportPlan, export: Export) -> None:
-    ignored = sorted(t.name for key, t in export.tables.items() if key not in USED_TABLES)
-    if ignored:
-        plan.notes.append(
-            _("Tables read but not needed: %(tables)s.") % {"tables": ", ".join(ignored)}
-        )
-    columns: dict[str, list[str]] = defaultdict(list)
-    for table in export.tables.values():
-        columns[table.name] += table.ignored_columns
-    for table_name, names in sorted(columns.items()):
-        if names:
-            plan.notes.append(
-                _("%(table)s: spurious columns ignored (%(columns)s).")
-                % {"table": table_name, "columns": ", ".join(names)}
-            )
-    if export.ignored_files:
-        plan.notes.append(
-            _("Files that are not CSV tables were ignored: %(files)s.")
-            % {"files": ", ".join(sorted(export.ignored_files)[:20])}
-        )
-    if any(encoding != "utf-8" for encoding in export.encodings.values()):
-        plan.notes.append(_("Some tables were not UTF-8 and were read as Windows-1252."))

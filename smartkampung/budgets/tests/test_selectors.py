@@ -18,7 +18,8 @@ from smartkampung.budgets.selectors.budgets import (
     budget_get,
     budget_list,
 )
-from smartkampung.budgets.selectors.reports import lra_report, version_diff
+from smartkampung.budgets.selectors.diff import version_diff
+from smartkampung.budgets.selectors.reports import lra_report
 from smartkampung.core.exceptions import NotFound
 
 from .helpers import YEAR, approve, approved_budget, cement, draft_budget, make_staff, set_ceilings

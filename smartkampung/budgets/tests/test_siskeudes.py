@@ -21,7 +21,7 @@ from smartkampung.budgets.models import (
     SiskeudesImport,
     VillageBudget,
 )
-from smartkampung.budgets.selectors.reports import version_diff
+from smartkampung.budgets.selectors.diff import version_diff
 from smartkampung.budgets.siskeudes import reader
 from smartkampung.core.exceptions import NotFound, PermissionDenied
 

@@ -32,9 +32,11 @@ from ..forms import (
 from ..models import Activity, BudgetStatus, Ceiling, FundSource, UnitPriceStandard
 from ..permissions import can_manage_reference, can_view_consolidation
 from ..selectors.aggregates import consolidation, villages_in
-from ..services.reference import MAX_CSV_BYTES
+from ..services.csv_input import MAX_CSV_BYTES
 from .budgets import _consolidation_scope
 from .common import actor, current_year, year_param
+
+STAGE_ORDER = ("none", "draft", "returned", "submitted", "evaluated", "approved")
 
 
 @login_required
@@ -56,7 +58,9 @@ def consolidation_page(request: HttpRequest) -> HttpResponse:
         )
 
     def chart(rows: list[Any]) -> list[dict[str, Any]]:
-        return [{"label": r.label, "value": round(r.absorption or 0, 1)} for r in rows]
+        """Rows with a budget, highest absorption first (the table beside lists them)."""
+        budgeted = sorted((r for r in rows if r.budget), key=lambda r: -(r.absorption or 0))
+        return [{"label": r.label, "value": round(r.absorption or 0, 1)} for r in budgeted]
 
     status_labels = {key: str(label) for key, label in BudgetStatus.choices}
     status_labels["none"] = str(_("No budget yet"))
@@ -72,8 +76,9 @@ def consolidation_page(request: HttpRequest) -> HttpResponse:
             "sector_chart": chart(data["by_sector"]),
             "source_chart": chart(data["by_fund_source"]),
             "status_rows": [
-                (status_labels.get(key, key), count)
-                for key, count in sorted(data["status_counts"].items())
+                (status_labels[key], data["status_counts"][key])
+                for key in STAGE_ORDER
+                if data["status_counts"].get(key)
             ],
             "show_districts": len(data["by_district"]) > 1,
         },

@@ -16,7 +16,8 @@ from .. import services
 from ..exports import apbdes_workbook, xlsx_response
 from ..forms import ReviewForm
 from ..selectors import budgets as selectors
-from ..selectors.reports import apbdes_report, version_diff
+from ..selectors.diff import version_diff
+from ..selectors.reports import apbdes_report
 from .common import actor, attempt
 
 
