@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Account, AccountLevel, Activity, FundSource, UnitPriceStandard
 from .models.execution import DisbursementKind
+from .models.reference import regency_of
 
 
 def set_choices(form: forms.Form, name: str, choices: Any) -> None:
@@ -45,11 +46,13 @@ def volume(label: Any, *, required: bool = True) -> forms.DecimalField:
     )
 
 
-def account_choices(prefix: str, *, blank: bool = False) -> list[Any]:
-    """Object-level accounts under ``prefix``, grouped by their type (jenis)."""
-    accounts = Account.objects.filter(
-        level=AccountLevel.OBJEK, active=True, code__startswith=prefix
-    ).order_by("code")
+def account_choices(prefix: str, *, region: str, blank: bool = False) -> list[Any]:
+    """Object-level accounts under ``prefix`` usable in ``region``, grouped by type (jenis)."""
+    accounts = (
+        Account.objects.usable_in(region)
+        .filter(level=AccountLevel.OBJEK, active=True, code__startswith=prefix)
+        .order_by("code")
+    )
     types = {
         a.code: a.name
         for a in Account.objects.filter(level=AccountLevel.JENIS, code__startswith=prefix[0])
@@ -64,21 +67,27 @@ def account_choices(prefix: str, *, blank: bool = False) -> list[Any]:
     return choices + list(groups.items())
 
 
-def fund_source_choices(*, blank: bool = False) -> list[tuple[str, str]]:
-    choices = [(s.code, f"{s.code} – {s.name}") for s in FundSource.objects.filter(active=True)]
+def fund_source_choices(*, region: str, blank: bool = False) -> list[tuple[str, str]]:
+    choices = [
+        (s.code, f"{s.code} – {s.name}")
+        for s in FundSource.objects.usable_in(region).filter(active=True)
+    ]
     return ([("", "—")] if blank else []) + choices
 
 
-def activity_choices() -> list[Any]:
+def activity_choices(*, region: str) -> list[Any]:
     groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for activity in Activity.objects.filter(active=True).select_related("sub_sector"):
+    usable = Activity.objects.usable_in(region).filter(active=True).select_related("sub_sector")
+    for activity in usable:
         group = f"{activity.sub_sector.code} {activity.sub_sector.name}"
         groups[group].append((activity.code, f"{activity.code} {activity.name}"))
     return list(groups.items())
 
 
-def ssh_choices(year: int) -> list[tuple[str, str]]:
-    rows = UnitPriceStandard.objects.filter(year=year, active=True).order_by("code")
+def ssh_choices(year: int, *, region: str) -> list[tuple[str, str]]:
+    rows = UnitPriceStandard.objects.filter(
+        year=year, active=True, regency_id=regency_of(region)
+    ).order_by("code")
     return [("", "—")] + [
         (str(s.pk), f"{s.code} {s.name} ({s.unit}, ≤ {s.price:,.0f})".replace(",", "."))
         for s in rows
@@ -100,10 +109,10 @@ class RevenueForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=255, required=False)
     amount = money(_("Amount (Rp)"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, region: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "account", account_choices("4"))
-        set_choices(self, "fund_source", fund_source_choices())
+        set_choices(self, "account", account_choices("4", region=region))
+        set_choices(self, "fund_source", fund_source_choices(region=region))
 
 
 class FinancingForm(forms.Form):
@@ -112,10 +121,10 @@ class FinancingForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=255, required=False)
     amount = money(_("Amount (Rp)"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, region: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "account", account_choices("6"))
-        set_choices(self, "fund_source", fund_source_choices(blank=True))
+        set_choices(self, "account", account_choices("6", region=region))
+        set_choices(self, "fund_source", fund_source_choices(region=region, blank=True))
 
 
 class ActivityEditForm(forms.Form):
@@ -136,9 +145,9 @@ class ActivityForm(ActivityEditForm):
 
     field_order = ["activity", "location", "output", "output_volume", "output_unit", "duration"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, region: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "activity", activity_choices())
+        set_choices(self, "activity", activity_choices(region=region))
 
 
 class ItemForm(forms.Form):
@@ -154,11 +163,11 @@ class ItemForm(forms.Form):
         help_text=_("The regency's ceiling price for this kind of item, if there is one."),
     )
 
-    def __init__(self, *args: Any, year: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, year: int, region: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "fund_source", fund_source_choices(blank=True))
-        set_choices(self, "account", account_choices("5", blank=True))
-        set_choices(self, "ssh", ssh_choices(year))
+        set_choices(self, "fund_source", fund_source_choices(region=region, blank=True))
+        set_choices(self, "account", account_choices("5", region=region, blank=True))
+        set_choices(self, "ssh", ssh_choices(year, region=region))
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -212,10 +221,11 @@ class ReceiptForm(forms.Form):
     )
     description = forms.CharField(label=_("Description"), max_length=255, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, region: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "account", account_choices("4") + account_choices("6.1"))
-        set_choices(self, "fund_source", fund_source_choices())
+        accounts = account_choices("4", region=region) + account_choices("6.1", region=region)
+        set_choices(self, "account", accounts)
+        set_choices(self, "fund_source", fund_source_choices(region=region))
 
 
 class CeilingForm(forms.Form):
@@ -224,18 +234,15 @@ class CeilingForm(forms.Form):
     amount = money(_("Ceiling (Rp)"))
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, region: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        sources = FundSource.objects.usable_in(region).filter(active=True)
         set_choices(
             self,
             "fund_source",
             [
                 (s.code, f"{s.code} – {s.name}")
-                for s in FundSource.objects.filter(active=True, needs_ceiling=True)
-            ]
-            + [
-                (s.code, f"{s.code} – {s.name}")
-                for s in FundSource.objects.filter(active=True, needs_ceiling=False)
+                for s in sorted(sources, key=lambda s: (not s.needs_ceiling, s.position))
             ],
         )
 

@@ -16,6 +16,7 @@ from smartkampung.accounts.permissions import (
     OFFICIAL_ROLES,
     VILLAGE_STAFF_ROLES,
     Role,
+    actor_grants,
     has_role,
     has_role_anywhere,
 )
@@ -88,8 +89,21 @@ def can_manage_ceilings(actor: Any, village_code: str) -> bool:
     return has_role(actor, REGENCY_ROLES, village_code)
 
 
-def can_manage_reference(actor: Any) -> bool:
-    """Chart of accounts, activities, fund sources and SSH are regency-wide lists."""
+def actor_regency(actor: Any, roles: frozenset[str] | None = None) -> str | None:
+    """The regency the actor works in (from their first grant, among ``roles`` if given)."""
+    for grant in actor_grants(actor):
+        if roles is None or grant.role in roles:
+            return ".".join(grant.scope.split(".")[:2])
+    return None
+
+
+def can_manage_reference(actor: Any, regency_code: str | None) -> bool:
+    """The regency's own additions to the reference lists, and its SSH."""
+    return bool(regency_code) and has_role(actor, REGENCY_ROLES, str(regency_code))
+
+
+def can_manage_any_reference(actor: Any) -> bool:
+    """Whether the regency's pages (ceilings, SSH, reference lists) are offered at all."""
     return has_role_anywhere(actor, REGENCY_ROLES)
 
 

@@ -15,7 +15,12 @@ from smartkampung.core.uploads import read_limited
 
 from .. import services
 from ..models import Account, Activity, Ceiling, FundSource, UnitPriceStandard
-from ..permissions import BUDGET_READER_ROLES, can_manage_reference
+from ..permissions import (
+    BUDGET_READER_ROLES,
+    REGENCY_ROLES,
+    actor_regency,
+    can_manage_reference,
+)
 from ..schemas import CeilingIn, CeilingOut, CsvReportOut, ImportOut, ReferenceOut, SshOut
 from ..services.csv_input import MAX_CSV_BYTES
 from ..siskeudes.reader import MAX_ZIP_BYTES
@@ -85,7 +90,9 @@ def ceiling_import(request: HttpRequest, file: File[UploadedFile]) -> dict[str, 
 @router.get("/ssh", response={200: list[SshOut], **ERRORS}, summary="Unit price standard (SSH)")
 @paginate(LimitOffsetPagination)
 def ssh_list(request: HttpRequest, year: int, q: str = "") -> list[dict[str, Any]]:
-    qs = UnitPriceStandard.objects.filter(year=year, active=True)
+    qs = UnitPriceStandard.objects.filter(
+        year=year, active=True, regency_id=actor_regency(actor(request))
+    )
     if q:
         qs = qs.filter(Q(name__icontains=q[:100]) | Q(code__icontains=q[:100]))
     return [
@@ -112,10 +119,15 @@ def ssh_import(request: HttpRequest, year: Form[int], file: File[UploadedFile]) 
     return services.ssh_import(actor=actor(request), year=year, data=data).as_dict()
 
 
+def _region(request: HttpRequest, region: str | None) -> str:
+    """Lists usable in ``region`` (default: where the actor works): national plus regional."""
+    return region or actor_regency(actor(request)) or "-"
+
+
 @router.get(
     "/reference/fund-sources", response={200: list[ReferenceOut], **ERRORS}, summary="Fund sources"
 )
-def fund_source_list(request: HttpRequest) -> list[dict[str, Any]]:
+def fund_source_list(request: HttpRequest, region: str | None = None) -> list[dict[str, Any]]:
     return [
         {
             "code": s.code,
@@ -124,7 +136,7 @@ def fund_source_list(request: HttpRequest) -> list[dict[str, Any]]:
             "name_en": s.name_en,
             "needs_ceiling": s.needs_ceiling,
         }
-        for s in FundSource.objects.filter(active=True)
+        for s in FundSource.objects.usable_in(_region(request, region)).filter(active=True)
     ]
 
 
@@ -133,10 +145,10 @@ def fund_source_list(request: HttpRequest) -> list[dict[str, Any]]:
     response={200: list[ReferenceOut], **ERRORS},
     summary="Activities (kegiatan, BB.SS.KK)",
 )
-def activity_list(request: HttpRequest) -> list[dict[str, Any]]:
+def activity_list(request: HttpRequest, region: str | None = None) -> list[dict[str, Any]]:
     return [
         {"code": a.code, "name": a.name, "name_id": a.name_id, "name_en": a.name_en}
-        for a in Activity.objects.filter(active=True)
+        for a in Activity.objects.usable_in(_region(request, region)).filter(active=True)
     ]
 
 
@@ -145,8 +157,10 @@ def activity_list(request: HttpRequest) -> list[dict[str, Any]]:
     response={200: list[ReferenceOut], **ERRORS},
     summary="Chart of accounts (prefix 4, 5 or 6)",
 )
-def account_list(request: HttpRequest, prefix: str = "") -> list[dict[str, Any]]:
-    qs = Account.objects.filter(active=True)
+def account_list(
+    request: HttpRequest, prefix: str = "", region: str | None = None
+) -> list[dict[str, Any]]:
+    qs = Account.objects.usable_in(_region(request, region)).filter(active=True)
     if prefix:
         qs = qs.filter(code__startswith=prefix[:16])
     return [
@@ -167,7 +181,7 @@ def account_list(request: HttpRequest, prefix: str = "") -> list[dict[str, Any]]
     summary="Add a regional activity (regency officers)",
 )
 def activity_define(request: HttpRequest, payload: ReferenceOut) -> Status[dict[str, Any]]:
-    if not can_manage_reference(actor(request)):
+    if not can_manage_reference(actor(request), actor_regency(actor(request), REGENCY_ROLES)):
         raise NotFound()
     row = services.activity_define(
         actor=actor(request), code=payload.code, name_id=payload.name_id, name_en=payload.name_en

@@ -99,7 +99,11 @@ def _build(code: str, operator: User) -> VillageBudget:
             description=description,
             amount=_scaled(amount, factor),
         )
-    ssh = dict(UnitPriceStandard.objects.filter(year=DEMO_YEAR).values_list("code", "pk"))
+    ssh = dict(
+        UnitPriceStandard.objects.filter(year=DEMO_YEAR, regency_id="35.10").values_list(
+            "code", "pk"
+        )
+    )
     for activity_code, (location, output, volume, unit, duration, items) in ACTIVITIES.items():
         activity = services.activity_add(
             actor=operator,

@@ -22,6 +22,29 @@ MONEY_PLACES = 2
 ZERO = Decimal("0.00")
 
 
+def regency_of(code: str) -> str:
+    """``35.10.01.2001`` → ``35.10``: the regency a region code belongs to."""
+    return ".".join(code.split(".")[:2])
+
+
+class ReferenceQuerySet(models.QuerySet[Any]):
+    def usable_in(self, region_code: str) -> ReferenceQuerySet:
+        """National rows plus the rows the region's own regency added."""
+        return self.filter(Q(regency__isnull=True) | Q(regency_id=regency_of(region_code)))
+
+
+def regency_field() -> Any:
+    """The regency that added a row (regional codes, SSH); empty for the national lists."""
+    return models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("regency"),
+    )
+
+
 def money_field(verbose_name: Any, **kwargs: Any) -> models.DecimalField[Any, Any]:
     """Every amount of money: Decimal with 2 places, never a float."""
     kwargs.setdefault("default", ZERO)
@@ -63,7 +86,10 @@ class Account(LocalizedName):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
     regional = models.BooleanField(_("added by the regency"), default=False)
+    regency = regency_field()
     active = models.BooleanField(_("active"), default=True)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -122,7 +148,10 @@ class Activity(LocalizedName):
     code = models.CharField(_("code"), max_length=8, primary_key=True)
     sub_sector = models.ForeignKey(SubSector, on_delete=models.PROTECT, related_name="activities")
     regional = models.BooleanField(_("added by the regency"), default=False)
+    regency = regency_field()
     active = models.BooleanField(_("active"), default=True)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -145,7 +174,10 @@ class FundSource(LocalizedName):
     # Transfers whose amount the regency allocates per village (pagu): revenue from these
     # sources must stay within the village's ceiling.
     needs_ceiling = models.BooleanField(_("limited by a regency ceiling"), default=False)
+    regency = regency_field()
     active = models.BooleanField(_("active"), default=True)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "code"]
@@ -188,6 +220,9 @@ class Ceiling(models.Model):
 class UnitPriceStandard(models.Model):
     """SSH (standar satuan harga): the regency's ceiling price for an item in a year."""
 
+    regency = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("regency")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     code = models.CharField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=255)
@@ -200,7 +235,9 @@ class UnitPriceStandard(models.Model):
         ordering = ["year", "code"]
         verbose_name = _("unit price standard (SSH)")
         constraints = [
-            models.UniqueConstraint(fields=["year", "code"], name="budgets_ssh_unique_code"),
+            models.UniqueConstraint(
+                fields=["regency", "year", "code"], name="budgets_ssh_unique_code"
+            ),
             models.CheckConstraint(condition=Q(price__gte=0), name="budgets_ssh_price_gte_0"),
         ]
 

@@ -14,7 +14,8 @@ from smartkampung.regions.models import Kind, Level, Region
 
 from ..exceptions import BudgetInvalid
 from ..models import Ceiling, FundSource
-from ..permissions import can_manage_ceilings, can_manage_reference
+from ..models.reference import regency_of
+from ..permissions import can_manage_any_reference, can_manage_ceilings
 from .common import clean_text, get_fund_source, to_decimal
 from .csv_input import CsvReport, check_year, fail, read_csv
 
@@ -55,7 +56,7 @@ def ceiling_set(
     problem = _check_ceiling_village(actor, village_code)
     if problem:
         raise BudgetInvalid(problem[0].upper() + problem[1:] + ".", code="invalid_village")
-    source = get_fund_source(fund_source_code)
+    source = get_fund_source(fund_source_code, region=village_code)
     value = to_decimal(amount, label=_("Ceiling"))
     year = check_year(year)
     with transaction.atomic():
@@ -82,11 +83,13 @@ def ceiling_set(
 
 def ceilings_import(*, actor: Any, data: bytes) -> CsvReport:
     """Import ceilings from CSV: ``village_code,year,fund_source,amount[,note]``."""
-    if not can_manage_reference(actor):
+    if not can_manage_any_reference(actor):
         raise PermissionDenied(_("Only regency officers set ceilings."))
     rows = read_csv(data, CEILING_COLUMNS, ("village_code", "year", "fund_source", "amount"))
     report = CsvReport(rows=len(rows))
-    sources = {s.code: s for s in FundSource.objects.filter(active=True)}
+    sources = {
+        (s.code, s.regency_id) for s in FundSource.objects.filter(active=True).only("regency")
+    }
     seen: dict[tuple[str, int, str], int] = {}
     parsed: list[tuple[str, int, str, Decimal, str]] = []
     for number, row in rows:
@@ -96,7 +99,7 @@ def ceilings_import(*, actor: Any, data: bytes) -> CsvReport:
         if problem:
             problems.append(problem)
         source = row["fund_source"].upper()
-        if source not in sources:
+        if (source, None) not in sources and (source, regency_of(code)) not in sources:
             problems.append(_("unknown fund source %(code)s") % {"code": row["fund_source"]})
         year = 0
         try:

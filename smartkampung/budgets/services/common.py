@@ -11,6 +11,7 @@ from smartkampung.core.exceptions import NotFound, PermissionDenied
 
 from ..exceptions import BudgetConflict, BudgetErrorCode, BudgetInvalid
 from ..models import Account, AccountLevel, FundSource, UnitPriceStandard, VillageBudget
+from ..models.reference import regency_of
 from ..permissions import can_edit_budget, can_view_budget
 
 CENT = Decimal("0.01")
@@ -73,13 +74,16 @@ def clean_text(value: Any, *, max_length: int = 255) -> str:
     return text[:max_length]
 
 
-def get_account(code: str | None, *, prefix: str, required: bool = True) -> Account | None:
-    """An active object-level account whose code starts with ``prefix`` (4, 5, 6, 6.1 …)."""
+def get_account(
+    code: str | None, *, prefix: str, region: str, required: bool = True
+) -> Account | None:
+    """An active object-level account under ``prefix`` (4, 5, 6, 6.1 …), national or added by
+    the regency of ``region``."""
     if not code:
         if required:
             raise BudgetInvalid(_("Choose an account."), code=BudgetErrorCode.WRONG_ACCOUNT)
         return None
-    account = Account.objects.filter(code=str(code).strip().rstrip(".")).first()
+    account = Account.objects.usable_in(region).filter(code=str(code).strip().rstrip(".")).first()
     if (
         account is None
         or not account.active
@@ -93,12 +97,16 @@ def get_account(code: str | None, *, prefix: str, required: bool = True) -> Acco
     return account
 
 
-def get_fund_source(code: str | None, *, required: bool = True) -> FundSource | None:
+def get_fund_source(code: str | None, *, region: str, required: bool = True) -> FundSource | None:
     if not code:
         if required:
             raise BudgetInvalid(_("Choose a fund source."), code="fund_source_required")
         return None
-    source = FundSource.objects.filter(code=str(code).strip().upper(), active=True).first()
+    source = (
+        FundSource.objects.usable_in(region)
+        .filter(code=str(code).strip().upper(), active=True)
+        .first()
+    )
     if source is None:
         raise BudgetInvalid(
             _("Unknown fund source %(code)s.") % {"code": code}, code="unknown_fund_source"
@@ -106,14 +114,17 @@ def get_fund_source(code: str | None, *, required: bool = True) -> FundSource | 
     return source
 
 
-def get_ssh(ssh_id: Any, *, year: int) -> UnitPriceStandard | None:
+def get_ssh(ssh_id: Any, *, year: int, region: str) -> UnitPriceStandard | None:
+    """An SSH item of the region's regency for the year."""
     if ssh_id in (None, ""):
         return None
     try:
         pk = int(ssh_id)
     except (TypeError, ValueError) as exc:
         raise BudgetInvalid(_("Unknown SSH item."), code="unknown_ssh") from exc
-    ssh = UnitPriceStandard.objects.filter(pk=pk, year=year, active=True).first()
+    ssh = UnitPriceStandard.objects.filter(
+        pk=pk, year=year, active=True, regency_id=regency_of(region)
+    ).first()
     if ssh is None:
         raise BudgetInvalid(_("Unknown SSH item for this year."), code="unknown_ssh")
     return ssh

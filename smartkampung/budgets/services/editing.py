@@ -98,9 +98,9 @@ def revenue_add(
     amount: Any,
     description: str = "",
 ) -> BudgetRevenue:
-    account = get_account(account_code, prefix="4")
+    account = get_account(account_code, prefix="4", region=budget.village_id)
     assert account is not None  # required=True raises instead
-    source = get_fund_source(fund_source_code)
+    source = get_fund_source(fund_source_code, region=budget.village_id)
     value = to_decimal(amount, label=_("Amount"))
     with transaction.atomic():
         locked = lock_editable(actor, budget)
@@ -124,11 +124,12 @@ def revenue_add(
 
 
 def revenue_update(*, actor: Any, line: BudgetRevenue, **fields: Any) -> BudgetRevenue:
+    region = line.budget.village_id
     updates: dict[str, Any] = {}
     if "account_code" in fields:
-        updates["account"] = get_account(fields["account_code"], prefix="4")
+        updates["account"] = get_account(fields["account_code"], prefix="4", region=region)
     if "fund_source_code" in fields:
-        updates["fund_source"] = get_fund_source(fields["fund_source_code"])
+        updates["fund_source"] = get_fund_source(fields["fund_source_code"], region=region)
     if "amount" in fields:
         updates["amount"] = to_decimal(fields["amount"], label=_("Amount"))
     if "description" in fields:
@@ -169,9 +170,9 @@ def financing_add(
     description: str = "",
     fund_source_code: str | None = None,
 ) -> BudgetFinancing:
-    account = get_account(account_code, prefix="6")
+    account = get_account(account_code, prefix="6", region=budget.village_id)
     assert account is not None  # required=True raises instead
-    source = get_fund_source(fund_source_code, required=False)
+    source = get_fund_source(fund_source_code, region=budget.village_id, required=False)
     value = to_decimal(amount, label=_("Amount"))
     with transaction.atomic():
         locked = lock_editable(actor, budget)
@@ -223,7 +224,11 @@ def activity_add(
     *, actor: Any, budget: VillageBudget, activity_code: str, **fields: Any
 ) -> BudgetActivity:
     """Add a reference activity (BB.SS.KK) with its location, output and volume."""
-    reference = Activity.objects.filter(code=str(activity_code).strip(), active=True).first()
+    reference = (
+        Activity.objects.usable_in(budget.village_id)
+        .filter(code=str(activity_code).strip(), active=True)
+        .first()
+    )
     if reference is None:
         raise BudgetInvalid(
             _("Unknown activity %(code)s.") % {"code": activity_code}, code="unknown_activity"
@@ -276,7 +281,7 @@ def activity_delete(*, actor: Any, activity: BudgetActivity) -> None:
 # --- items ------------------------------------------------------------------------------------
 
 
-def _item_fields(fields: dict[str, Any], *, year: int) -> dict[str, Any]:
+def _item_fields(fields: dict[str, Any], *, year: int, region: str) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     if "description" in fields:
         cleaned["description"] = clean_text(fields["description"])
@@ -287,17 +292,21 @@ def _item_fields(fields: dict[str, Any], *, year: int) -> dict[str, Any]:
     if "unit_price" in fields:
         cleaned["unit_price"] = to_decimal(fields["unit_price"], label=_("Unit price"))
     if "fund_source_code" in fields:
-        cleaned["fund_source"] = get_fund_source(fields["fund_source_code"], required=False)
+        cleaned["fund_source"] = get_fund_source(
+            fields["fund_source_code"], region=region, required=False
+        )
     if "account_code" in fields:
-        cleaned["account"] = get_account(fields["account_code"], prefix="5", required=False)
+        cleaned["account"] = get_account(
+            fields["account_code"], prefix="5", region=region, required=False
+        )
     if "ssh_id" in fields:
-        cleaned["ssh"] = get_ssh(fields["ssh_id"], year=year)
+        cleaned["ssh"] = get_ssh(fields["ssh_id"], year=year, region=region)
     return cleaned
 
 
 def item_build(*, activity: BudgetActivity, **fields: Any) -> BudgetItem:
     """An unsaved item from form input (used by the editor's live preview and by item_add)."""
-    cleaned = _item_fields(fields, year=activity.budget.year)
+    cleaned = _item_fields(fields, year=activity.budget.year, region=activity.budget.village_id)
     item = BudgetItem(budget_id=activity.budget_id, activity=activity, **cleaned)
     if item.ssh is not None and not item.unit:
         item.unit = item.ssh.unit
@@ -325,7 +334,7 @@ def item_add(*, actor: Any, activity: BudgetActivity, **fields: Any) -> BudgetIt
 
 
 def item_update(*, actor: Any, item: BudgetItem, **fields: Any) -> BudgetItem:
-    cleaned = _item_fields(fields, year=item.budget.year)
+    cleaned = _item_fields(fields, year=item.budget.year, region=item.budget.village_id)
     with transaction.atomic():
         locked = lock_editable(actor, item.budget)
         for name, value in cleaned.items():

@@ -277,8 +277,10 @@ def receipt_record(
         _("Only the village treasurer records receipts."),
     )
     account_code = str(account_code or "").strip()
-    account = get_account(account_code, prefix="6.1" if account_code.startswith("6") else "4")
-    source = get_fund_source(fund_source_code)
+    account = get_account(
+        account_code, prefix="6.1" if account_code.startswith("6") else "4", region=village_code
+    )
+    source = get_fund_source(fund_source_code, region=village_code)
     assert account is not None and source is not None  # required: raised if missing
     value = to_decimal(amount, label=_("Amount"), allow_zero=False)
     text = clean_text(description) or account.name_id

@@ -22,7 +22,7 @@ from ..models import (
     SubSector,
     UnitPriceStandard,
 )
-from ..permissions import can_manage_reference
+from ..permissions import actor_regency, can_manage_reference
 from .common import clean_text, to_decimal
 from .csv_input import CsvReport, check_year, fail, read_csv
 
@@ -35,17 +35,21 @@ SSH_COLUMNS = {
 }
 
 
-def _require_reference_manager(actor: Any) -> None:
-    if not can_manage_reference(actor):
+def _require_reference_manager(actor: Any, regency_code: str | None) -> str:
+    """The regency whose lists the actor changes (theirs unless given); refuse others."""
+    regency = regency_code or actor_regency(actor)
+    if regency is None or not can_manage_reference(actor, regency):
         raise PermissionDenied(_("Only regency officers manage the reference lists."))
+    return regency
 
 
 # --- SSH --------------------------------------------------------------------------------------
 
 
-def ssh_import(*, actor: Any, year: Any, data: bytes) -> CsvReport:
-    """Import the unit price standard for a year: ``code,name,unit,price[,category]``."""
-    _require_reference_manager(actor)
+def ssh_import(*, actor: Any, year: Any, data: bytes, regency_code: str | None = None) -> CsvReport:
+    """Import the regency's unit price standard for a year: ``code,name,unit,price[,category]``.
+    Items are matched by code within the regency and year."""
+    regency = _require_reference_manager(actor, regency_code)
     year = check_year(year)
     rows = read_csv(data, SSH_COLUMNS, ("code", "name", "unit", "price"))
     report = CsvReport(rows=len(rows))
@@ -84,7 +88,10 @@ def ssh_import(*, actor: Any, year: Any, data: bytes) -> CsvReport:
         fail(report)
     with transaction.atomic():
         existing = {
-            s.code: s for s in UnitPriceStandard.objects.select_for_update().filter(year=year)
+            s.code: s
+            for s in UnitPriceStandard.objects.select_for_update().filter(
+                regency_id=regency, year=year
+            )
         }
         to_create, to_update = [], []
         for code, name, unit, price, category in parsed:
@@ -92,7 +99,13 @@ def ssh_import(*, actor: Any, year: Any, data: bytes) -> CsvReport:
             if current is None:
                 to_create.append(
                     UnitPriceStandard(
-                        year=year, code=code, name=name, unit=unit, price=price, category=category
+                        regency_id=regency,
+                        year=year,
+                        code=code,
+                        name=name,
+                        unit=unit,
+                        price=price,
+                        category=category,
                     )
                 )
             elif (current.name, current.unit, current.price, current.category, current.active) != (
@@ -112,7 +125,13 @@ def ssh_import(*, actor: Any, year: Any, data: bytes) -> CsvReport:
             to_update, ["name", "unit", "price", "category", "active"]
         )
         report.created, report.updated = len(to_create), len(to_update)
-        audit.record(actor, "budgets.ssh_import", None, {"year": year, **report.as_dict()})
+        audit.record(
+            actor,
+            "budgets.ssh_import",
+            None,
+            {"year": year, "regency": regency, **report.as_dict()},
+            scope=regency,
+        )
     return report
 
 
@@ -130,9 +149,12 @@ def _names(name_id: str, name_en: str) -> dict[str, str]:
     return {"name_id": name, "name_en": clean_text(name_en)}
 
 
-def activity_define(*, actor: Any, code: str, name_id: str, name_en: str = "") -> Activity:
-    """Add a regional activity (kegiatan), e.g. a 90–99 code set by the regent's regulation."""
-    _require_reference_manager(actor)
+def activity_define(
+    *, actor: Any, code: str, name_id: str, name_en: str = "", regency_code: str | None = None
+) -> Activity:
+    """Add a regional activity (kegiatan), e.g. a 90–99 code set by the regent's regulation.
+    Only the desa of that regency can use it."""
+    regency = _require_reference_manager(actor, regency_code)
     code = str(code or "").strip().rstrip(".")
     if not ACTIVITY_CODE.match(code):
         raise BudgetInvalid(
@@ -151,14 +173,20 @@ def activity_define(*, actor: Any, code: str, name_id: str, name_en: str = "") -
                 _("Activity %(code)s already exists.") % {"code": code},
                 code=BudgetErrorCode.REFERENCE_EXISTS,
             )
-        activity = Activity.objects.create(code=code, sub_sector=sub_sector, regional=True, **names)
-        audit.record(actor, "budgets.activity_define", activity, {"code": code, **names})
+        activity = Activity.objects.create(
+            code=code, sub_sector=sub_sector, regional=True, regency_id=regency, **names
+        )
+        audit.record(
+            actor, "budgets.activity_define", activity, {"code": code, **names}, scope=regency
+        )
     return activity
 
 
-def account_define(*, actor: Any, code: str, name_id: str, name_en: str = "") -> Account:
+def account_define(
+    *, actor: Any, code: str, name_id: str, name_en: str = "", regency_code: str | None = None
+) -> Account:
     """Add a regional account object (e.g. 5.2.1.90) under an existing account type (jenis)."""
-    _require_reference_manager(actor)
+    regency = _require_reference_manager(actor, regency_code)
     code = str(code or "").strip().rstrip(".")
     if not ACCOUNT_CODE.match(code):
         raise BudgetInvalid(_("An account object code looks like 5.2.1.90."), code="invalid_code")
@@ -176,17 +204,30 @@ def account_define(*, actor: Any, code: str, name_id: str, name_en: str = "") ->
                 code=BudgetErrorCode.REFERENCE_EXISTS,
             )
         account = Account.objects.create(
-            code=code, level=AccountLevel.OBJEK, parent=parent, regional=True, **names
+            code=code,
+            level=AccountLevel.OBJEK,
+            parent=parent,
+            regional=True,
+            regency_id=regency,
+            **names,
         )
-        audit.record(actor, "budgets.account_define", account, {"code": code, **names})
+        audit.record(
+            actor, "budgets.account_define", account, {"code": code, **names}, scope=regency
+        )
     return account
 
 
 def fund_source_define(
-    *, actor: Any, code: str, name_id: str, name_en: str = "", needs_ceiling: bool = False
+    *,
+    actor: Any,
+    code: str,
+    name_id: str,
+    name_en: str = "",
+    needs_ceiling: bool = False,
+    regency_code: str | None = None,
 ) -> FundSource:
-    """Add a fund source code (Siskeudes registers unknown sources under DLL otherwise)."""
-    _require_reference_manager(actor)
+    """Add a regional fund source code (Siskeudes registers unknown sources under DLL)."""
+    regency = _require_reference_manager(actor, regency_code)
     code = str(code or "").strip().upper()
     if not FUND_SOURCE_CODE.match(code):
         raise BudgetInvalid(
@@ -201,7 +242,13 @@ def fund_source_define(
             )
         position = FundSource.objects.count() + 1
         source = FundSource.objects.create(
-            code=code, position=position, needs_ceiling=needs_ceiling, **names
+            code=code,
+            position=position,
+            needs_ceiling=needs_ceiling,
+            regency_id=regency,
+            **names,
         )
-        audit.record(actor, "budgets.fund_source_define", source, {"code": code, **names})
+        audit.record(
+            actor, "budgets.fund_source_define", source, {"code": code, **names}, scope=regency
+        )
     return source

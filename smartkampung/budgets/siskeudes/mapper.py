@@ -22,6 +22,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from ..models import Account, AccountLevel, Activity, FundSource, UnitPriceStandard
+from ..models.reference import regency_of
 from .errors import SiskeudesRefused
 from .reader import LINE_KEY, Export, Table
 from .report import report_ignored, report_rab_without_detail, report_realisation
@@ -76,6 +77,7 @@ class PlannedLine:
 class ImportPlan:
     year: int
     kd_desa: str
+    village_code: str
     version_string: str = ""
     activities: dict[str, PlannedActivity] = field(default_factory=dict)
     items: list[PlannedItem] = field(default_factory=list)
@@ -214,7 +216,9 @@ def plan_import(
             % {"found": found_year, "expected": year},
             code="year_mismatch",
         )
-    plan = ImportPlan(year=found_year, kd_desa=kd_desa, version_string=version)
+    plan = ImportPlan(
+        year=found_year, kd_desa=kd_desa, village_code=village_code, version_string=version
+    )
     if others:
         plan.notes.append(
             _("Rows of other villages in the same database were ignored: %(codes)s.")
@@ -237,7 +241,11 @@ def _activity_code(row: dict[str, str], kd_desa: str) -> str:
 
 
 def _map_activities(plan: ImportPlan, rows: list[dict[str, str]], kd_desa: str) -> None:
-    known = set(Activity.objects.filter(active=True).values_list("code", flat=True))
+    known = set(
+        Activity.objects.usable_in(plan.village_code)
+        .filter(active=True)
+        .values_list("code", flat=True)
+    )
     for row in rows:
         code = _activity_code(row, kd_desa)
         if not ACTIVITY_CODE.match(code) or code not in known:
@@ -270,13 +278,25 @@ def _map_activities(plan: ImportPlan, rows: list[dict[str, str]], kd_desa: str) 
 def _map_lines(plan: ImportPlan, rows: list[dict[str, str]], kd_desa: str) -> None:
     accounts = {
         a.code: a
-        for a in Account.objects.filter(level=AccountLevel.OBJEK, active=True).only("code")
+        for a in Account.objects.usable_in(plan.village_code)
+        .filter(level=AccountLevel.OBJEK, active=True)
+        .only("code")
     }
-    sources = set(FundSource.objects.filter(active=True).values_list("code", flat=True))
-    ssh = dict(
-        UnitPriceStandard.objects.filter(year=plan.year, active=True).values_list("code", "pk")
+    sources = set(
+        FundSource.objects.usable_in(plan.village_code)
+        .filter(active=True)
+        .values_list("code", flat=True)
     )
-    known_activities = set(Activity.objects.filter(active=True).values_list("code", flat=True))
+    ssh = dict(
+        UnitPriceStandard.objects.filter(
+            year=plan.year, active=True, regency_id=regency_of(plan.village_code)
+        ).values_list("code", "pk")
+    )
+    known_activities = set(
+        Activity.objects.usable_in(plan.village_code)
+        .filter(active=True)
+        .values_list("code", flat=True)
+    )
     for row in rows:
         kd_keg = value(row, "Kd_Keg")
         activity = (kd_keg[len(kd_desa) :] if kd_keg.startswith(kd_desa) else kd_keg).rstrip(".")

@@ -693,3 +693,30 @@ def test_district_scope_is_not_regency_scope(make_user):
         services.ceiling_set(
             actor=camat, village_code=SARONGAN, year=YEAR, fund_source_code="DDS", amount=1
         )
+
+
+def test_regional_lists_belong_to_their_regency(staff, village):
+    from smartkampung.accounts.testing import build_matrix_actor
+    from smartkampung.budgets.models import UnitPriceStandard
+
+    elsewhere = build_matrix_actor(
+        "other_village_staff", village=village, role=Role.REGENCY_OFFICER
+    )
+    services.activity_define(actor=elsewhere, code="02.03.91", name_id="Kegiatan kabupaten lain")
+    services.ssh_import(
+        actor=elsewhere, year=YEAR, data=csv("code,name,unit,price", "X,Semen,zak,1")
+    )
+    foreign_ssh = UnitPriceStandard.objects.get(code="X")
+    assert foreign_ssh.regency_id == "99.01"
+    budget = draft_budget(staff)
+    with pytest.raises(BudgetInvalid):
+        services.activity_add(actor=staff.operator, budget=budget, activity_code="02.03.91")
+    with pytest.raises(BudgetInvalid):
+        services.item_update(actor=staff.operator, item=cement(budget), ssh_id=foreign_ssh.pk)
+    with pytest.raises(DomainError):  # and it cannot write Banyuwangi's lists
+        services.ssh_import(
+            actor=elsewhere,
+            year=YEAR,
+            data=csv("code,name,unit,price", "Y,x,zak,1"),
+            regency_code="35.10",
+        )

@@ -35,7 +35,7 @@ from ..permissions import (
     can_create_budget,
     can_edit_budget,
     can_evaluate_budget,
-    can_manage_reference,
+    can_manage_any_reference,
     can_submit_budget,
     can_use_budgets,
     can_view_consolidation,
@@ -78,7 +78,7 @@ def budget_index(request: HttpRequest) -> HttpResponse:
             if editable_villages
             else None,
             "consolidation_scope": _consolidation_scope(user),
-            "manages_reference": can_manage_reference(user),
+            "manages_reference": can_manage_any_reference(user),
             "regency": regency,
         },
     )
@@ -182,9 +182,11 @@ def budget_page_context(request: HttpRequest, budget: VillageBudget) -> dict[str
         "can_view_execution": budget.status == BudgetStatus.APPROVED
         and can_view_execution(user, budget.village_id),
         "review_form": ReviewForm(),
-        "revenue_form": RevenueForm() if editable else None,
-        "financing_form": FinancingForm(prefix="fin") if editable else None,
-        "activity_form": ActivityForm(prefix="act") if editable else None,
+        "revenue_form": RevenueForm(region=budget.village_id) if editable else None,
+        "financing_form": FinancingForm(prefix="fin", region=budget.village_id)
+        if editable
+        else None,
+        "activity_form": ActivityForm(prefix="act", region=budget.village_id) if editable else None,
     }
 
 

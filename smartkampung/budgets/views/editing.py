@@ -48,7 +48,7 @@ def budget_preview(request: HttpRequest, pk: int) -> HttpResponse:
     replace: dict[str, Any] = {}
     try:
         if kind == "item":
-            form = ItemForm(request.POST, year=budget.year)
+            form = ItemForm(request.POST, year=budget.year, region=budget.village_id)
             activity = next(
                 (a for a in content.activities if str(a.pk) == request.POST.get("activity")), None
             )
@@ -64,7 +64,11 @@ def budget_preview(request: HttpRequest, pk: int) -> HttpResponse:
             line_amount, target = item.amount, f"item:{item.pk}"
         elif kind in ("revenue", "financing"):
             form_class = RevenueForm if kind == "revenue" else FinancingForm
-            line_form = form_class(request.POST, prefix=None if kind == "revenue" else "fin")
+            line_form = form_class(
+                request.POST,
+                prefix=None if kind == "revenue" else "fin",
+                region=budget.village_id,
+            )
             if not line_form.is_valid():
                 raise DomainError(_("Check the numbers you typed."))
             data = line_form.cleaned_data
@@ -109,7 +113,7 @@ def budget_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def revenue_add(request: HttpRequest, pk: int) -> HttpResponse:
     budget = _editable_budget(request, pk)
-    form = RevenueForm(request.POST)
+    form = RevenueForm(request.POST, region=budget.village_id)
     if not form.is_valid():
         messages.error(
             request,
@@ -152,7 +156,7 @@ def revenue_delete(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
 @require_POST
 def financing_add(request: HttpRequest, pk: int) -> HttpResponse:
     budget = _editable_budget(request, pk)
-    form = FinancingForm(request.POST, prefix="fin")
+    form = FinancingForm(request.POST, prefix="fin", region=budget.village_id)
     if not form.is_valid():
         messages.error(request, _("The financing line is not complete."))
         return HttpResponseRedirect(detail_url(budget, "financing"))
@@ -194,7 +198,7 @@ def financing_delete(request: HttpRequest, pk: int, line_id: int) -> HttpRespons
 @require_POST
 def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
     budget = _editable_budget(request, pk)
-    form = ActivityForm(request.POST, prefix="act")
+    form = ActivityForm(request.POST, prefix="act", region=budget.village_id)
     if not form.is_valid():
         messages.error(request, _("Choose an activity from the list."))
         return HttpResponseRedirect(detail_url(budget, "expenditure"))
@@ -277,7 +281,12 @@ def activity_delete(request: HttpRequest, pk: int, activity_id: int) -> HttpResp
 def item_add(request: HttpRequest, pk: int, activity_id: int) -> HttpResponse:
     budget = _editable_budget(request, pk)
     row = _activity(budget, activity_id)
-    form = ItemForm(request.POST or None, year=budget.year, auto_id=f"item{row.pk}_%s")
+    form = ItemForm(
+        request.POST or None,
+        year=budget.year,
+        region=budget.village_id,
+        auto_id=f"item{row.pk}_%s",
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.item_add(actor=actor(request), activity=row, **form.service_fields())
@@ -316,6 +325,7 @@ def item_edit(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     form = ItemForm(
         request.POST or None,
         year=budget.year,
+        region=budget.village_id,
         auto_id=f"item{item.activity_id}_%s",
         initial={
             "description": item.description,

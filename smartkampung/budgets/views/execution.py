@@ -87,7 +87,9 @@ def execution_page(request: HttpRequest, pk: int) -> HttpResponse:
             "request_form": DisbursementForm(items=_item_choices(content.items))
             if may_request
             else None,
-            "receipt_form": ReceiptForm(initial={"received_on": timezone.localdate()})
+            "receipt_form": ReceiptForm(
+                region=budget.village_id, initial={"received_on": timezone.localdate()}
+            )
             if may_record
             else None,
             "notes_form": NotesForm(),
@@ -180,7 +182,7 @@ def disbursement_cancel(request: HttpRequest, disbursement_id: int) -> HttpRespo
 @require_POST
 def receipt_add(request: HttpRequest, pk: int) -> HttpResponse:
     budget = _executing(request, pk)
-    form = ReceiptForm(request.POST)
+    form = ReceiptForm(request.POST, region=budget.village_id)
     if not form.is_valid():
         messages.error(request, _("The receipt is not complete."))
         return HttpResponseRedirect(_execution_url(pk))

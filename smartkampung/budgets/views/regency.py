@@ -30,7 +30,12 @@ from ..forms import (
     SshImportForm,
 )
 from ..models import Activity, BudgetStatus, Ceiling, FundSource, UnitPriceStandard
-from ..permissions import can_manage_reference, can_view_consolidation
+from ..permissions import (
+    REGENCY_ROLES,
+    actor_regency,
+    can_manage_reference,
+    can_view_consolidation,
+)
 from ..selectors.aggregates import consolidation, villages_in
 from ..services.csv_input import MAX_CSV_BYTES
 from .budgets import _consolidation_scope
@@ -85,19 +90,24 @@ def consolidation_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _require_regency(request: HttpRequest) -> None:
-    if not can_manage_reference(actor(request)):
+def _require_regency(request: HttpRequest) -> str:
+    """The regency whose lists the officer manages (404 for anyone else)."""
+    regency = actor_regency(actor(request), REGENCY_ROLES)
+    if regency is None or not can_manage_reference(actor(request), regency):
         raise NotFound()
+    return regency
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def ceilings_page(request: HttpRequest) -> HttpResponse:
-    _require_regency(request)
+    regency = _require_regency(request)
     user = actor(request)
     year = year_param(request, default=current_year())
     district = request.GET.get("district", "")
-    form = CeilingForm(request.POST or None)
+    if district and not district.startswith(regency + "."):
+        district = ""
+    form = CeilingForm(request.POST or None, region=regency)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -114,10 +124,12 @@ def ceilings_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The ceiling was saved."))
             return HttpResponseRedirect(f"{request.path}?year={year}&district={district}")
-    villages = villages_in(district or None)
-    sources = list(FundSource.objects.filter(active=True))
+    villages = villages_in(district or regency)
+    sources = list(FundSource.objects.usable_in(regency).filter(active=True))
     amounts: dict[str, dict[str, Any]] = defaultdict(dict)
-    for ceiling in Ceiling.objects.filter(year=year).only("village_id", "fund_source_id", "amount"):
+    for ceiling in Ceiling.objects.filter(year=year, village__pk__startswith=regency + ".").only(
+        "village_id", "fund_source_id", "amount"
+    ):
         amounts[ceiling.village_id][ceiling.fund_source_id] = ceiling.amount
     used_sources = [
         s for s in sources if s.needs_ceiling or any(s.code in row for row in amounts.values())
@@ -136,7 +148,9 @@ def ceilings_page(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": range(current_year() - 2, current_year() + 2),
             "district": district,
-            "districts": Region.objects.filter(level="district").only("code", "name"),
+            "districts": Region.objects.filter(
+                level="district", code__startswith=regency + "."
+            ).only("code", "name"),
             "sources": used_sources,
             "rows": rows,
             "form": form,
@@ -178,10 +192,10 @@ def ceilings_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def ssh_page(request: HttpRequest) -> HttpResponse:
-    _require_regency(request)
+    regency = _require_regency(request)
     year = year_param(request)
     q = request.GET.get("q", "").strip()[:100]
-    qs = UnitPriceStandard.objects.filter(year=year)
+    qs = UnitPriceStandard.objects.filter(year=year, regency_id=regency)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
     page, query = paginate(request, qs.order_by("code"), per_page=100)
@@ -201,7 +215,7 @@ def ssh_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def ssh_import(request: HttpRequest) -> HttpResponse:
-    _require_regency(request)
+    regency = _require_regency(request)
     form = SshImportForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a year and a CSV file."))
@@ -209,7 +223,9 @@ def ssh_import(request: HttpRequest) -> HttpResponse:
     year = form.cleaned_data["year"]
     back = f"{reverse('budgets:ssh')}?year={year}"
     try:
-        report = services.ssh_import(actor=actor(request), year=year, data=_uploaded(request, form))
+        report = services.ssh_import(
+            actor=actor(request), year=year, data=_uploaded(request, form), regency_code=regency
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
         for line in exc.details or []:
@@ -226,7 +242,7 @@ def ssh_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def reference_page(request: HttpRequest) -> HttpResponse:
-    _require_regency(request)
+    regency = _require_regency(request)
     user = actor(request)
     forms: dict[str, Any] = {
         "activity": ActivityDefineForm(prefix="activity"),
@@ -246,7 +262,7 @@ def reference_page(request: HttpRequest) -> HttpResponse:
                     "fund_source": services.fund_source_define,
                 }[kind]
                 try:
-                    service(actor=user, **form.cleaned_data)
+                    service(actor=user, regency_code=regency, **form.cleaned_data)
                 except DomainError as exc:
                     form.add_error(None, exc.message)
                 else:
@@ -257,9 +273,9 @@ def reference_page(request: HttpRequest) -> HttpResponse:
         "budgets/reference.html",
         {
             "forms": forms,
-            "regional_activities": Activity.objects.filter(regional=True).order_by("code"),
-            "activity_count": Activity.objects.count(),
-            "fund_sources": FundSource.objects.all(),
+            "regional_activities": Activity.objects.filter(regency_id=regency).order_by("code"),
+            "activity_count": Activity.objects.usable_in(regency).count(),
+            "fund_sources": FundSource.objects.usable_in(regency),
         },
         status=422 if any(f.errors for f in forms.values()) else 200,
     )
