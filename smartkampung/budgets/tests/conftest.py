@@ -10,10 +10,11 @@ from .helpers import Staff, make_staff
 
 
 @pytest.fixture
-def staff(db: Any) -> Staff:
+def staff(regions_loaded: Any) -> Staff:
+    """Sarongan's staff (regions and reference lists reloaded if a transactional test ran)."""
     return make_staff(SARONGAN)
 
 
 @pytest.fixture
-def other_staff(db: Any) -> Staff:
+def other_staff(regions_loaded: Any) -> Staff:
     return make_staff(SUKOREJO)

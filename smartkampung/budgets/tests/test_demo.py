@@ -8,12 +8,14 @@ from smartkampung.accounts import demo as accounts_demo
 from smartkampung.audit.models import AuditEvent
 from smartkampung.budgets import demo
 from smartkampung.budgets.models import Ceiling, Disbursement, RevenueReceipt, VillageBudget
+from smartkampung.budgets.reference_data import load_reference_data
 from smartkampung.budgets.selectors.budgets import budget_content
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_seed_is_idempotent_and_realistic():
+def test_demo_seed_is_idempotent_and_realistic(regions_loaded):
+    load_reference_data()  # in case a transactional test emptied the database before
     accounts_demo.seed(write=lambda *_: None)
     demo.seed(write=lambda *_: None)
     stages = dict(VillageBudget.objects.values_list("village_id", "status"))

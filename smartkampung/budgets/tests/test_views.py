@@ -345,3 +345,21 @@ def test_village_page_has_a_budget_panel(staff, login_client):
     approved_budget(staff)
     html = login_client(staff.operator).get(f"/villages/{SARONGAN}/").content.decode()
     assert 'id="budget-panel-h"' in html and "APBDes 2026" in html
+
+
+def test_execution_and_consolidation_queries_do_not_grow_with_rows(
+    staff, login_client, django_assert_max_num_queries
+):
+    budget = approved_budget(staff)
+    for n in range(12):
+        request = services.disbursement_request(
+            actor=staff.treasurer, item=cement(budget), amount="1000", description=f"#{n}"
+        )
+        if n % 2:
+            services.disbursement_approve(actor=staff.head, disbursement=request)
+    treasurer = login_client(staff.treasurer)
+    with django_assert_max_num_queries(30):
+        assert treasurer.get(f"/budgets/{budget.pk}/execution/").status_code == 200
+    regency = login_client(staff.pmd)
+    with django_assert_max_num_queries(20):
+        assert regency.get(f"/budgets/consolidation/?year={YEAR}").status_code == 200
