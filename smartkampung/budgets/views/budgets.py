@@ -63,7 +63,6 @@ def budget_index(request: HttpRequest) -> HttpResponse:
     qs = selectors.budget_list(actor=user, year=year, status=status)
     page, query = paginate(request, qs, per_page=50)
     editable_villages = villages_for(user, EDITOR_ROLES)
-    regency = next((g.scope for g in _grants(user) if g.scope.count(".") == 1), None)
     return render(
         request,
         "budgets/index.html",
@@ -79,7 +78,6 @@ def budget_index(request: HttpRequest) -> HttpResponse:
             else None,
             "consolidation_scope": _consolidation_scope(user),
             "manages_reference": can_manage_any_reference(user),
-            "regency": regency,
         },
     )
 
