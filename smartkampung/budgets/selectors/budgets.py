@@ -44,7 +44,11 @@ def budget_list(
     region_code: str | None = None,
     status: str | None = None,
 ) -> QuerySet[VillageBudget]:
-    qs = VillageBudget.objects.filter(visible_budgets_q(actor)).select_related("village")
+    qs = (
+        VillageBudget.objects.filter(visible_budgets_q(actor))
+        .select_related("village")
+        .defer("village__boundary")
+    )
     if year:
         qs = qs.filter(year=year)
     if village_code:
@@ -56,11 +60,13 @@ def budget_list(
     return qs.order_by("village_id", "-year", "-version")
 
 
-def budget_get(*, actor: Any, budget_id: int, for_update: bool = False) -> VillageBudget:
-    qs = VillageBudget.objects.select_related("village", "village__parent", "based_on")
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    budget = qs.filter(pk=budget_id).first()
+def budget_get(*, actor: Any, budget_id: int) -> VillageBudget:
+    budget = (
+        VillageBudget.objects.select_related("village", "village__parent", "based_on")
+        .defer("village__boundary", "village__parent__boundary")
+        .filter(pk=budget_id)
+        .first()
+    )
     if budget is None or not can_view_budget(actor, budget):
         raise NotFound(_("Budget not found."))
     return budget
