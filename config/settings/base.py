@@ -263,3 +263,17 @@ LOGGING = {
 SK_ANONYMOUS_HOME_URL = os.environ.get("SK_ANONYMOUS_HOME_URL", "/accounts/login/")
 # Key for secrets at rest (TOTP seeds, letter-signing keys); derived from SECRET_KEY if unset.
 SK_ENCRYPTION_KEY = os.environ.get("SK_ENCRYPTION_KEY", "")
+
+# --- population ---------------------------------------------------------------------------------
+# Citizens log in with their NIK (smartkampung.population.backends, ADR 0013).
+AUTHENTICATION_BACKENDS = [
+    *AUTHENTICATION_BACKENDS,
+    "smartkampung.population.backends.NikBackend",
+]
+# Hours an activation code from the village office stays valid.
+SK_POPULATION_ACTIVATION_HOURS = int(os.environ.get("SK_POPULATION_ACTIVATION_HOURS", "72"))
+# Largest resident import file (CSV or XLSX) and most rows in one file.
+SK_POPULATION_IMPORT_MAX_BYTES = int(
+    os.environ.get("SK_POPULATION_IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
+)
+SK_POPULATION_IMPORT_MAX_ROWS = int(os.environ.get("SK_POPULATION_IMPORT_MAX_ROWS", "200000"))
