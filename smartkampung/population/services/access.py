@@ -21,7 +21,6 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -134,12 +133,12 @@ def _refuse_activation(nik: str, address: str | None) -> PopulationError:
     )
 
 
-def citizen_activate(*, request: HttpRequest, nik: str, code: str, password: str) -> User:
+def citizen_activate(*, nik: str, code: str, password: str, address: str | None) -> User:
     """Set a citizen's password with their activation code; creates their login if needed.
 
-    Wrong NIK/code pairs count as failed logins for that NIK, so guessing locks out."""
+    ``address`` is the client's IP (``accounts.services.client_address``). Wrong NIK/code
+    pairs count as failed logins for that NIK and address, so guessing locks out."""
     nik = (nik or "").strip()
-    address = account_services.client_address(request)
     if account_services.login_is_locked(username=nik, address=address):
         raise LockedOut(
             _(

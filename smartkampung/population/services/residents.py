@@ -32,8 +32,10 @@ HOUSEHOLD_FIELDS = ("rt", "rw", "dusun", "address")
 
 
 def require_edit(actor: Any, village_code: str) -> None:
-    """NotFound outside the actor's scope; PermissionDenied in scope without a write role."""
-    if can_edit_register(actor, village_code):
+    """NotFound outside the actor's scope; PermissionDenied in scope without a write role.
+
+    ``actor=None`` is the system itself (management commands, demo data)."""
+    if actor is None or can_edit_register(actor, village_code):
         return
     if can_read_register(actor, village_code):
         raise PermissionDenied(_("Only the village operator or secretary changes the register."))
