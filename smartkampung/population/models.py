@@ -269,6 +269,15 @@ class ResidentViewLog(models.Model):
     def __str__(self) -> str:
         return f"{self.viewer_name} {self.viewed_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def role_labels(self) -> str:
+        """The viewer's roles, translated (stored as role codes)."""
+        from smartkampung.accounts.models import Role
+
+        return ", ".join(
+            str(Role(c).label) for c in self.viewer_role.split(",") if c in Role.values
+        )
+
 
 class ActivationCode(models.Model):
     """A one-time code the village office gives a citizen to set their password.

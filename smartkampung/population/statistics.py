@@ -141,6 +141,9 @@ class PopulationStatistics:
     by_education: list[dict[str, Any]] = field(default_factory=list)
     by_occupation: list[dict[str, Any]] = field(default_factory=list)
     by_marital_status: list[dict[str, Any]] = field(default_factory=list)
+    # The next level down (kecamatan of a regency, villages of a kecamatan):
+    # {"code", "name", "total", "households"}.
+    children: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _labelled(counts: Counter[str], choices: type[models.IntegerChoices]) -> list[dict[str, Any]]:
@@ -172,10 +175,16 @@ def population_statistics(*, region_code: str, today: date | None = None) -> Pop
     pyramid = [[0, 0] for _band in AGE_BANDS]
     total = households = 0
     sums: dict[str, Counter[str]] = {name: Counter() for name in ("sex", *DIMENSIONS)}
-    for data_json in VillageStatistics.objects.filter(village_id__in=codes).values_list(
-        "data_json", flat=True
-    ):
+    child_of = _child_code_function(region)
+    child_totals: dict[str, list[int]] = {}
+    for village_code, data_json in VillageStatistics.objects.filter(
+        village_id__in=codes
+    ).values_list("village_id", "data_json"):
         data = json.loads(data_json)
+        if child_of is not None:
+            sums_of_child = child_totals.setdefault(child_of(village_code), [0, 0])
+            sums_of_child[0] += data["total"]
+            sums_of_child[1] += data["households"]
         total += data["total"]
         households += data["households"]
         for i, (male, female) in enumerate(data["pyramid"]):
@@ -203,4 +212,17 @@ def population_statistics(*, region_code: str, today: date | None = None) -> Pop
         by_occupation=_labelled(sums["occupation"], Occupation),
         by_marital_status=_labelled(sums["marital_status"], MaritalStatus),
     )
+    names = dict(Region.objects.filter(code__in=list(child_totals)).values_list("code", "name"))
+    stats.children = [
+        {"code": code, "name": names.get(code, code), "total": t, "households": h}
+        for code, (t, h) in sorted(child_totals.items())
+    ]
     return stats
+
+
+def _child_code_function(region: Region) -> Any:
+    """Village code → the code of the child of ``region`` that contains it (None: a village)."""
+    if region.level == Level.VILLAGE:
+        return None
+    depth = region.code.count(".") + 2  # parts in the child's code
+    return lambda code: ".".join(code.split(".")[:depth])

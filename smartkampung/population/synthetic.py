@@ -60,7 +60,7 @@ DUSUN_NAMES = _words(
     "Krajan Sumbersari Kedungrejo Sidomulyo Tegalsari Rejoagung Kampunganyar Ringinsari "
     "Pancer Sumberagung Curahjati Karangrejo Gumukmas Wonorejo Sukomade"
 )
-STREETS = ("Jl. Raya", "Jl. Pantai", "Jl. Kenanga", "Jl. Melati", "Jl. Masjid", "Dusun", "Gang")
+STREETS = ("Jl. Raya", "Jl. Pantai", "Jl. Kenanga", "Jl. Melati", "Jl. Masjid", "Gang Mawar")
 BIRTH_PLACES = (
     ["Banyuwangi"] * 14
     + ["Genteng", "Rogojampi", "Muncar", "Pesanggaran", "Bangorejo", "Srono", "Glenmore"] * 2
@@ -117,13 +117,16 @@ def _pick(rng: random.Random, weighted: tuple[tuple[Any, int], ...]) -> Any:
 
 
 class NumberBook:
-    """Hands out unique NIK and KK serials per region + date prefix."""
+    """Hands out unique NIK and KK serials per region + date prefix (the first serial of a
+    prefix is drawn at random, as real serials are not all 0001)."""
 
-    def __init__(self) -> None:
+    def __init__(self, seed: str = "numbers") -> None:
         self._next: dict[str, int] = {}
+        self._rng = random.Random(seed)  # noqa: S311 - synthetic data
 
     def _serial(self, prefix: str) -> str:
-        n = self._next.get(prefix, 0) + 1
+        n = self._next.get(prefix) or self._rng.randint(1, 3000)
+        n += 1
         if n > 9999:
             raise ValueError(f"serials exhausted for {prefix}")
         self._next[prefix] = n
@@ -211,7 +214,7 @@ def households(
             "rt": f"{rng.randint(1, 6):03d}",
             "rw": f"{rw:03d}",
             "dusun": dusuns[(rw - 1) % len(dusuns)],
-            "address": f"{rng.choice(STREETS)} {rng.choice(dusuns)} No. {rng.randint(1, 120)}",
+            "address": f"{rng.choice(STREETS)} No. {rng.randint(1, 120)}",
         }
         religion = _pick(rng, RELIGION_WEIGHTS)
         issued = today - timedelta(days=rng.randint(30, 6000))
@@ -279,7 +282,9 @@ def households(
             )
             members[-1]["marital_status"] = MaritalStatus.WIDOWED
         father = head["full_name"] if head_sex == Sex.MALE else ""
-        mother = members[1]["full_name"] if couple else head["full_name"]
+        mother = members[1]["full_name"] if couple else ""
+        if head_sex == Sex.FEMALE:
+            mother = head["full_name"]
         for member in members:
             member.update(place)
             member["kk_number"] = kk

@@ -7,6 +7,7 @@ activation codes and citizen accounts in ``access``; imports in ``imports``.
 from .access import (
     activation_code_issue,
     citizen_activate,
+    register_export,
     resident_full_view,
 )
 from .residents import (
@@ -32,6 +33,7 @@ __all__ = [
     "household_update",
     "move_in_register",
     "move_out_record",
+    "register_export",
     "require_edit",
     "resident_full_view",
     "resident_register",

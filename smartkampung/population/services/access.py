@@ -29,12 +29,20 @@ from smartkampung.accounts import services as account_services
 from smartkampung.accounts.exceptions import LockedOut
 from smartkampung.accounts.models import Role, RoleAssignment, User
 from smartkampung.accounts.permissions import actor_grants, covers
+from smartkampung.core.exceptions import NotFound
 from smartkampung.core.privacy import mask_identifier
+from smartkampung.regions.models import Region
 
 from .. import selectors
 from ..exceptions import PopulationError, PopulationErrorCode, StateConflict
+from ..exports import register_xlsx
 from ..models import LIVING_STATUSES, ActivationCode, Resident, ResidentViewLog
-from ..permissions import REGISTER_READ_ROLES, can_read_register
+from ..permissions import (
+    EXPORT_ROLES,
+    REGISTER_READ_ROLES,
+    can_export_register,
+    can_read_register,
+)
 from .residents import require_edit
 
 # No 0/O, 1/I/L: read aloud at the counter or copied from a slip of paper.
@@ -195,3 +203,17 @@ def citizen_activate(*, nik: str, code: str, password: str, address: str | None)
             None, "population.citizen_activate", resident, {"user": user.pk, "new": created}
         )
     return user
+
+
+def register_export(*, actor: Any, village: Region) -> bytes:
+    """The village's living residents as XLSX, NIK and KK masked; audited."""
+    if not can_export_register(actor, village.code):
+        raise NotFound(_("Village not found."))
+    residents = selectors.resident_list(actor=actor, village=village, roles=EXPORT_ROLES)
+    title = _("Residents of %(village)s, %(date)s") % {
+        "village": village.name,
+        "date": timezone.localdate().isoformat(),
+    }
+    body = register_xlsx(residents, title=title)
+    audit.record(actor, "population.register_export", village, {"format": "xlsx"})
+    return body

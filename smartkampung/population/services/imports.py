@@ -329,7 +329,6 @@ def _write(
                 resident_id=r.pk,
                 village=village,
                 occurred_on=today,
-                details="import",
                 recorded_by=recorder,
                 recorded_at=now,
             )
