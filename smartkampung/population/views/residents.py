@@ -64,6 +64,9 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     villages = villages_in_scope(user)
     if not villages:
         raise NotFound()
+    wanted = request.GET.get("village")
+    if wanted and wanted not in {v.code for v in villages}:
+        raise NotFound()
     form = ResidentFilterForm(request.GET, villages=village_choices(villages))
     page = None
     querystring_base = ""
