@@ -17,6 +17,7 @@ from smartkampung.core.privacy import mask_identifier
 
 from . import selectors, services
 from .models import Household, LifeEvent, Resident, ResidentStatus, ResidentViewLog
+from .paging import SEARCH_COUNT_CAP
 from .schemas import (
     BirthIn,
     EventIn,
@@ -139,8 +140,21 @@ def _resident_page(request: HttpRequest, params: ResidentQuery) -> dict[str, Any
         status=None if params.status == "all" else params.status,
     )
     qs = selectors.resident_list(actor=_actor(request), village=params.village, filters=filters)
-    rows, next_cursor = selectors.keyset_page(qs, cursor=params.cursor, limit=params.limit)
     today = date.today()
+    # A name search too broad to sort (ADR 0010): the first matches, sorted, and no cursor.
+    too_broad = (
+        selectors.is_name_search(params.q)
+        and not params.cursor
+        and qs.order_by()[: SEARCH_COUNT_CAP + 1].count() > SEARCH_COUNT_CAP
+    )
+    if too_broad:
+        rows = sorted(qs.order_by()[: params.limit], key=lambda r: (r.name_search, r.pk))
+        return {
+            "items": [_list_out(r, today) for r in rows],
+            "next_cursor": None,
+            "truncated": True,
+        }
+    rows, next_cursor = selectors.keyset_page(qs, cursor=params.cursor, limit=params.limit)
     return {"items": [_list_out(r, today) for r in rows], "next_cursor": next_cursor}
 
 

@@ -99,6 +99,9 @@ class ResidentListOut(Schema):
 class ResidentPageOut(Schema):
     items: list[ResidentListOut]
     next_cursor: str | None = Field(None, description="pass as ?cursor= for the next page")
+    truncated: bool = Field(
+        False, description="a name search matched more than 1,000: narrow it to see all"
+    )
 
 
 class ResidentOut(Schema):

@@ -31,7 +31,8 @@ def _json(data: dict[str, Any]) -> dict[str, Any]:
 
 def test_list_is_masked_and_pages_by_cursor(operator, village) -> None:
     people = [
-        make_resident(actor=operator, village=village, full_name=f"Warga {chr(65 + i)}") for i in range(5)
+        make_resident(actor=operator, village=village, full_name=f"Warga {chr(65 + i)}")
+        for i in range(5)
     ]
     client = api(operator)
     first = client.get(f"{BASE}/residents?limit=2").json()

@@ -221,7 +221,7 @@ def _header_changed(columns: list[str]) -> bytes:
     "data,code",
     [
         (b"", "file_empty"),
-        ("nik,no_kk\n".encode(), "import_file"),  # missing columns
+        (b"nik,no_kk\n", "import_file"),  # missing columns
         (_header_changed([c for c, _f, _r in COLUMNS] + ["catatan"]), "import_file"),  # extra
         (_header_changed([c for c, _f, _r in COLUMNS] + ["nik"]), "import_file"),  # repeated
         (template_csv().splitlines()[0] + b"\n", "file_empty"),  # header only

@@ -7,6 +7,7 @@ import json
 from datetime import date
 
 import pytest
+from django.db import connection  # noqa: F401  (skipif condition)
 
 from smartkampung.accounts.models import Role
 from smartkampung.core.exceptions import NotFound
@@ -94,3 +95,23 @@ def test_age_bands() -> None:
     assert AGE_BANDS[0] == "0-4" and AGE_BANDS[-1] == "75+" and len(AGE_BANDS) == 16
     assert age_band_bounds("75+") == (75, None)
     assert age_band_bounds("20-24") == (20, 24)
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_grouped_sql_gives_the_same_counts_as_python(operator, family, make_user, other_village):
+    from smartkampung.population.statistics import _compute_many_postgres, compute_village_counts
+
+    other = make_user(roles=[(Role.VILLAGE_OPERATOR, other_village.code)])
+    make_resident(actor=other, village=other_village, sex=Sex.FEMALE, nik="3510024101800011")
+    codes = [family[0].village_id, other_village.code, "35.10.01.2002"]
+    grouped = _compute_many_postgres(codes, today=TODAY)
+    for code in codes:
+        assert grouped[code] == compute_village_counts(code, today=TODAY), code
+
+
+def test_refresh_command(operator, family, capsys) -> None:
+    from django.core.management import call_command
+
+    call_command("population_statistics_refresh")
+    assert "217 villages recomputed" in capsys.readouterr().out
+    assert VillageStatistics.objects.filter(stale=False).count() == 217

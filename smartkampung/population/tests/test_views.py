@@ -86,7 +86,7 @@ def test_anonymous_is_sent_to_login(resident) -> None:
 
 def test_register_form_shows_service_errors_by_field(operator, village, login_client) -> None:
     client = login_client(operator)
-    data = {k: v for k, v in resident_data(nik="3510015705900001").items()}
+    data = dict(resident_data(nik="3510015705900001"))
     data["village"] = village.code
     before = snapshot_rows(Resident)
     response = client.post(f"/population/residents/new/?village={village.code}", data)

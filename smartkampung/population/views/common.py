@@ -29,6 +29,20 @@ def villages_in_scope(user: Any, roles: frozenset[str] = REGISTER_READ_ROLES) ->
     )
 
 
+def village_options(
+    user: Any, roles: frozenset[str] = REGISTER_READ_ROLES
+) -> list[tuple[str, str, str]]:
+    """(code, name, "name (kecamatan)") of the villages in scope, without model instances
+    (a regency officer's list page renders all 217)."""
+    rows = (
+        Region.objects.filter(level=Level.VILLAGE)
+        .filter(scope_q(user, roles, field="code"))
+        .order_by("code")
+        .values_list("code", "name", "parent__name")
+    )
+    return [(code, name, f"{name} ({district})") for code, name, district in rows]
+
+
 def village_choices(villages: list[Region]) -> list[tuple[str, str]]:
     return [(v.code, f"{v.name} ({v.parent.name if v.parent else ''})") for v in villages]
 

@@ -15,19 +15,19 @@ from .. import selectors, services
 from ..forms import HouseholdPlaceForm, VillageFilterForm, add_record_errors
 from ..paging import capped_page
 from ..permissions import can_edit_register, can_read_register
-from .common import actor, village_choices, villages_in_scope
+from .common import actor, village_options
 
 
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
     user = actor(request)
-    villages = villages_in_scope(user)
-    if not villages:
+    options = village_options(user)
+    if not options:
         raise NotFound()
-    form = VillageFilterForm(request.GET, villages=village_choices(villages))
+    form = VillageFilterForm(request.GET, villages=[(c, label) for c, _n, label in options])
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
-    village = data.get("village") or (villages[0].code if len(villages) == 1 else None)
+    village = data.get("village") or (options[0][0] if len(options) == 1 else None)
     qs = selectors.household_list(actor=user, village=village, search=data.get("q") or "")
     page, querystring_base = capped_page(request, qs)
     return render(
@@ -37,7 +37,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "querystring_base": querystring_base,
-            "many_villages": len(villages) > 1,
+            "many_villages": len(options) > 1,
         },
     )
 
@@ -83,13 +83,13 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
     user = actor(request)
-    villages = villages_in_scope(user)
-    if not villages:
+    options = village_options(user)
+    if not options:
         raise NotFound()
-    form = VillageFilterForm(request.GET, villages=village_choices(villages))
+    form = VillageFilterForm(request.GET, villages=[(c, label) for c, _n, label in options])
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
-    village = data.get("village") or (villages[0].code if len(villages) == 1 else None)
+    village = data.get("village") or (options[0][0] if len(options) == 1 else None)
     qs = selectors.life_event_list(actor=user, village=village, kind=data.get("kind") or "")
     page, querystring_base = capped_page(request, qs)
     return render(
@@ -99,6 +99,6 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "querystring_base": querystring_base,
-            "many_villages": len(villages) > 1,
+            "many_villages": len(options) > 1,
         },
     )

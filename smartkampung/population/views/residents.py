@@ -27,10 +27,10 @@ from ..forms import (
     add_record_errors,
 )
 from ..models import Resident, ResidentStatus
-from ..paging import capped_page
+from ..paging import COUNT_CAP, SEARCH_COUNT_CAP, capped_page
 from ..permissions import REGISTER_READ_ROLES, can_edit_register, is_own_record
 from ..validation import RESIDENT_FIELDS
-from .common import actor, regency_villages, village_choices, village_from_query, villages_in_scope
+from .common import actor, regency_villages, village_from_query, village_options
 
 LIST_COLUMNS = (
     "id",
@@ -61,13 +61,15 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def resident_list(request: HttpRequest) -> HttpResponse:
     user = actor(request)
-    villages = villages_in_scope(user)
-    if not villages:
+    options = village_options(user)
+    if not options:
         raise NotFound()
+    codes = {code for code, _name, _label in options}
     wanted = request.GET.get("village")
-    if wanted and wanted not in {v.code for v in villages}:
+    if wanted and wanted not in codes:
         raise NotFound()
-    form = ResidentFilterForm(request.GET, villages=village_choices(villages))
+    choices = [(code, label) for code, _name, label in options]
+    form = ResidentFilterForm(request.GET, villages=choices)
     page = None
     querystring_base = ""
     error = ""
@@ -83,11 +85,18 @@ def resident_list(request: HttpRequest) -> HttpResponse:
             age_band=data.get("age") or "",
             status=None if status == "all" else status,
         )
-        village = data.get("village") or (villages[0].code if len(villages) == 1 else None)
+        village = data.get("village") or (options[0][0] if len(options) == 1 else None)
         try:
             qs = selectors.resident_list(actor=user, village=village, filters=filters)
             page, querystring_base = capped_page(
-                request, qs.select_related("village").only(*LIST_COLUMNS)
+                request,
+                qs.select_related("village").only(*LIST_COLUMNS),
+                cap=SEARCH_COUNT_CAP if filters.search else COUNT_CAP,
+                broad_sort_key=(
+                    (lambda r: (r.name_search, r.pk))
+                    if selectors.is_name_search(filters.search)
+                    else None
+                ),
             )
         except ValidationFailed as exc:
             error = exc.message
@@ -96,12 +105,17 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
     context: dict[str, Any] = {
         "form": form,
+        "search_cap": SEARCH_COUNT_CAP,
+        "village_options": choices if len(options) > 1 else [],
+        "selected_village": request.GET.get("village", ""),
         "page_obj": page,
         "querystring_base": querystring_base,
         "error": error,
         "open_suffix": ("?" + urlencode({"reason": reason})) if reason else "",
-        "many_villages": len(villages) > 1,
-        "editable_villages": [v for v in villages if can_edit_register(user, v.code)],
+        "many_villages": len(options) > 1,
+        "editable_villages": [
+            (code, name) for code, name, _label in options if can_edit_register(user, code)
+        ],
     }
     if request.headers.get("HX-Request") == "true":
         return render(request, "population/partials/resident_results.html", context)
