@@ -13,10 +13,9 @@ from ninja import Query, Router, Schema, Status
 from smartkampung.accounts.models import User
 from smartkampung.core.api import ERRORS
 from smartkampung.core.exceptions import NotFound, ValidationFailed
-from smartkampung.core.privacy import mask_identifier
 
 from . import selectors, services
-from .models import Household, LifeEvent, Resident, ResidentStatus, ResidentViewLog
+from .models import Resident, ResidentStatus, ResidentViewLog
 from .paging import SEARCH_COUNT_CAP
 from .schemas import (
     BirthIn,
@@ -32,8 +31,12 @@ from .schemas import (
     ResidentPatch,
     StatisticsOut,
     TransferIn,
+    event_out,
+    household_out,
+    member_out,
+    resident_list_out,
+    resident_out,
 )
-from .validation import RESIDENT_FIELDS
 
 router = Router(tags=["population"])
 MAX_LIMIT = 200
@@ -42,72 +45,6 @@ MAX_LIMIT = 200
 def _actor(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
-
-
-def _list_out(r: Resident, today: date) -> dict[str, Any]:
-    return {
-        "id": r.pk,
-        "full_name": r.full_name,
-        "nik_masked": mask_identifier(r.nik),
-        "sex": r.sex,
-        "age": r.age(today),
-        "rt": r.rt,
-        "rw": r.rw,
-        "dusun": r.dusun,
-        "village": r.village_id,
-        "status": r.status,
-    }
-
-
-def _resident_out(r: Resident) -> dict[str, Any]:
-    fields = (*(f for f in RESIDENT_FIELDS if f != "kk_number"), "status", "status_changed_on")
-    out: dict[str, Any] = {name: getattr(r, name) for name in fields}
-    out.update(
-        id=r.pk,
-        village=r.village_id,
-        household_id=r.household_id,
-        kk_number=r.household.kk_number if r.household else None,
-    )
-    return out
-
-
-def _event_out(e: LifeEvent) -> dict[str, Any]:
-    return {
-        "id": e.pk,
-        "kind": e.kind,
-        "resident_id": e.resident_id,
-        "resident_name": e.resident.full_name,
-        "village": e.village_id,
-        "other_village": e.other_village_id,
-        "occurred_on": e.occurred_on,
-        "place": e.place,
-        "details": e.details,
-    }
-
-
-def _member_out(m: Resident, today: date) -> dict[str, Any]:
-    return {
-        "id": m.pk,
-        "full_name": m.full_name,
-        "nik_masked": mask_identifier(m.nik),
-        "family_role": m.family_role,
-        "sex": m.sex,
-        "age": m.age(today),
-        "status": m.status,
-    }
-
-
-def _household_out(h: Household) -> dict[str, Any]:
-    return {
-        "id": h.pk,
-        "kk_masked": mask_identifier(h.kk_number),
-        "village": h.village_id,
-        "head_id": h.head_id,
-        "rt": h.rt,
-        "rw": h.rw,
-        "dusun": h.dusun,
-        "address": h.address,
-    }
 
 
 class ResidentQuery(Schema):
@@ -150,12 +87,12 @@ def _resident_page(request: HttpRequest, params: ResidentQuery) -> dict[str, Any
     if too_broad:
         rows = sorted(qs.order_by()[: params.limit], key=lambda r: (r.name_search, r.pk))
         return {
-            "items": [_list_out(r, today) for r in rows],
+            "items": [resident_list_out(r, today) for r in rows],
             "next_cursor": None,
             "truncated": True,
         }
     rows, next_cursor = selectors.keyset_page(qs, cursor=params.cursor, limit=params.limit)
-    return {"items": [_list_out(r, today) for r in rows], "next_cursor": next_cursor}
+    return {"items": [resident_list_out(r, today) for r in rows], "next_cursor": next_cursor}
 
 
 @router.get("/residents", response={200: ResidentPageOut, **ERRORS}, summary="Residents (masked)")
@@ -183,7 +120,7 @@ def resident_detail(request: HttpRequest, resident_id: int, reason: str = "") ->
     resident = services.resident_full_view(
         actor=_actor(request), resident_id=resident_id, reason=reason[:200], channel="api"
     )
-    return _resident_out(resident)
+    return resident_out(resident)
 
 
 def _data(payload: Schema, *, drop: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -198,7 +135,7 @@ def resident_create(request: HttpRequest, payload: ResidentIn) -> Status[dict[st
     resident = services.resident_register(
         actor=_actor(request), village=payload.village, data=_data(payload)
     )
-    return Status(201, _resident_out(resident))
+    return Status(201, resident_out(resident))
 
 
 @router.post("/births", response={201: ResidentOut, **ERRORS}, summary="Register a birth")
@@ -209,7 +146,7 @@ def birth_create(request: HttpRequest, payload: BirthIn) -> Status[dict[str, Any
         data=_data(payload, drop=("place",)),
         place=payload.place,
     )
-    return Status(201, _resident_out(resident))
+    return Status(201, resident_out(resident))
 
 
 @router.post(
@@ -223,7 +160,7 @@ def move_in_create(request: HttpRequest, payload: MoveInIn) -> Status[dict[str, 
         occurred_on=payload.occurred_on,
         origin=payload.origin,
     )
-    return Status(201, _resident_out(resident))
+    return Status(201, resident_out(resident))
 
 
 @router.patch(
@@ -235,7 +172,7 @@ def resident_update(
     actor = _actor(request)
     resident = selectors.resident_get(actor=actor, resident_id=resident_id)
     changes = payload.dict(exclude_unset=True)
-    return _resident_out(services.resident_update(actor=actor, resident=resident, changes=changes))
+    return resident_out(services.resident_update(actor=actor, resident=resident, changes=changes))
 
 
 @router.get(
@@ -247,7 +184,7 @@ def resident_events(request: HttpRequest, resident_id: int) -> list[dict[str, An
     actor = _actor(request)
     resident = selectors.resident_get(actor=actor, resident_id=resident_id)
     return [
-        _event_out(e)
+        event_out(e)
         for e in selectors.resident_history(actor=actor, resident=resident).select_related(
             "resident"
         )
@@ -262,7 +199,7 @@ def resident_events(request: HttpRequest, resident_id: int) -> list[dict[str, An
 def resident_death(request: HttpRequest, resident_id: int, payload: EventIn) -> dict[str, Any]:
     actor = _actor(request)
     resident = selectors.resident_get(actor=actor, resident_id=resident_id)
-    return _resident_out(
+    return resident_out(
         services.death_record(
             actor=actor,
             resident=resident,
@@ -281,7 +218,7 @@ def resident_death(request: HttpRequest, resident_id: int, payload: EventIn) -> 
 def resident_move_out(request: HttpRequest, resident_id: int, payload: EventIn) -> dict[str, Any]:
     actor = _actor(request)
     resident = selectors.resident_get(actor=actor, resident_id=resident_id)
-    return _resident_out(
+    return resident_out(
         services.move_out_record(
             actor=actor,
             resident=resident,
@@ -315,7 +252,7 @@ def resident_transfer(
             **place,
         )
         resident.refresh_from_db()
-        return _resident_out(resident)
+        return resident_out(resident)
     moved = services.resident_transfer(
         actor=actor,
         resident=resident,
@@ -325,7 +262,7 @@ def resident_transfer(
         details=payload.details,
         **place,
     )
-    return _resident_out(moved)
+    return resident_out(moved)
 
 
 @router.get("/households", response={200: list[HouseholdOut], **ERRORS}, summary="Households")
@@ -341,7 +278,7 @@ def household_list(
             _("limit must be from 1 to 200 and offset from 0 to 100000."), code="bad_limit"
         )
     qs = selectors.household_list(actor=_actor(request), village=village, search=q[:100])
-    return [_household_out(h) for h in qs[offset : offset + limit]]
+    return [household_out(h) for h in qs[offset : offset + limit]]
 
 
 @router.get(
@@ -353,8 +290,8 @@ def household_detail(request: HttpRequest, household_id: int) -> dict[str, Any]:
     household = selectors.household_get(actor=_actor(request), household_id=household_id)
     today = date.today()
     return {
-        **_household_out(household),
-        "members": [_member_out(m, today) for m in household.members.all()],
+        **household_out(household),
+        "members": [member_out(m, today) for m in household.members.all()],
     }
 
 
@@ -371,7 +308,7 @@ def event_list(
             _("limit must be from 1 to 200 and offset from 0 to 100000."), code="bad_limit"
         )
     qs = selectors.life_event_list(actor=_actor(request), village=village, kind=kind[:12])
-    return [_event_out(e) for e in qs[offset : offset + limit]]
+    return [event_out(e) for e in qs[offset : offset + limit]]
 
 
 @router.get(
@@ -393,10 +330,10 @@ def me(request: HttpRequest) -> dict[str, Any]:
     members = resident.household.members.all() if resident.household else Resident.objects.none()
     views: list[ResidentViewLog] = list(selectors.resident_view_log(resident=resident)[:200])
     return {
-        "resident": _resident_out(resident),
-        "household": [_member_out(m, today) for m in members],
+        "resident": resident_out(resident),
+        "household": [member_out(m, today) for m in members],
         "events": [
-            _event_out(e)
+            event_out(e)
             for e in selectors.resident_history(actor=actor, resident=resident).select_related(
                 "resident"
             )

@@ -1,10 +1,17 @@
-"""API shapes. Lists carry masked NIK/KK numbers; the full record (one resident) is logged."""
+"""API shapes and the functions that fill them. Lists carry masked NIK/KK numbers; the full
+record (one resident) is logged by the caller."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from ninja import Field, Schema
+
+from smartkampung.core.privacy import mask_identifier
+
+from .models import Household, LifeEvent, Resident
+from .validation import RESIDENT_FIELDS
 
 
 class ResidentIn(Schema):
@@ -222,3 +229,72 @@ class StatisticsOut(Schema):
     by_occupation: list[CountOut]
     by_marital_status: list[CountOut]
     children: list[AreaOut]
+
+
+# --- filling the shapes -------------------------------------------------------------------
+
+
+def resident_list_out(r: Resident, today: date) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "full_name": r.full_name,
+        "nik_masked": mask_identifier(r.nik),
+        "sex": r.sex,
+        "age": r.age(today),
+        "rt": r.rt,
+        "rw": r.rw,
+        "dusun": r.dusun,
+        "village": r.village_id,
+        "status": r.status,
+    }
+
+
+def resident_out(r: Resident) -> dict[str, Any]:
+    fields = (*(f for f in RESIDENT_FIELDS if f != "kk_number"), "status", "status_changed_on")
+    out: dict[str, Any] = {name: getattr(r, name) for name in fields}
+    out.update(
+        id=r.pk,
+        village=r.village_id,
+        household_id=r.household_id,
+        kk_number=r.household.kk_number if r.household else None,
+    )
+    return out
+
+
+def event_out(e: LifeEvent) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "kind": e.kind,
+        "resident_id": e.resident_id,
+        "resident_name": e.resident.full_name,
+        "village": e.village_id,
+        "other_village": e.other_village_id,
+        "occurred_on": e.occurred_on,
+        "place": e.place,
+        "details": e.details,
+    }
+
+
+def member_out(m: Resident, today: date) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "full_name": m.full_name,
+        "nik_masked": mask_identifier(m.nik),
+        "family_role": m.family_role,
+        "sex": m.sex,
+        "age": m.age(today),
+        "status": m.status,
+    }
+
+
+def household_out(h: Household) -> dict[str, Any]:
+    return {
+        "id": h.pk,
+        "kk_masked": mask_identifier(h.kk_number),
+        "village": h.village_id,
+        "head_id": h.head_id,
+        "rt": h.rt,
+        "rw": h.rw,
+        "dusun": h.dusun,
+        "address": h.address,
+    }

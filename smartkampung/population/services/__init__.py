@@ -1,6 +1,6 @@
 """Writes to the population register (see the modules for the rules each one keeps).
 
-Public API: register, edit and life events in ``residents``; the logged full view,
+Public API: register and edit in ``residents``; life events in ``events``; the logged full view,
 activation codes and citizen accounts in ``access``; imports in ``imports``.
 """
 
@@ -10,17 +10,19 @@ from .access import (
     register_export,
     resident_full_view,
 )
-from .residents import (
-    birth_register,
+from .events import (
     death_record,
     household_transfer,
-    household_update,
     move_in_register,
     move_out_record,
-    require_edit,
-    resident_register,
     resident_status_set,
     resident_transfer,
+)
+from .residents import (
+    birth_register,
+    household_update,
+    require_edit,
+    resident_register,
     resident_update,
 )
 

@@ -21,7 +21,7 @@ from ..forms import ImportForm
 from ..importer import template_csv
 from ..models import ImportJob
 from ..permissions import EXPORT_ROLES
-from ..services.imports import import_job_create
+from ..services.import_jobs import import_job_create
 from .common import actor, village_from_query
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
