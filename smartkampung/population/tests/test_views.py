@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import date
 
 import pytest
@@ -217,6 +218,8 @@ def test_statistics_pages_by_scope(operator, make_user, resident, login_client) 
     assert regency.status_code == 302 and regency["Location"].endswith("/35.10/")
     html = login_client(pmd).get("/population/statistics/35.10/").content.decode()
     assert "Pesanggaran" in html and "<svg" in html and "<table" in html
+    # Indonesian formats 45.5 as "45,5": SVG coordinates must not be localised.
+    assert not re.search(r'(width|x)="\d+,\d+"', html)
     assert resident.full_name not in html
 
 
