@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from smartkampung import audit
 from smartkampung.core.exceptions import ValidationFailed
@@ -69,7 +70,12 @@ class ImportRefused(ValidationFailed):
 
     def __init__(self, errors: list[RowError], total: int) -> None:
         super().__init__(
-            _("The file has %(n)d errors; nothing was imported.") % {"n": total},
+            ngettext(
+                "The file has %(n)d error; nothing was imported.",
+                "The file has %(n)d errors; nothing was imported.",
+                total,
+            )
+            % {"n": total},
             details=[e.as_dict() for e in errors[:MAX_REPORTED_ERRORS]],
         )
         self.error_count = total

@@ -290,7 +290,7 @@ def test_command_imports_with_progress_and_reports_errors(tmp_path, village, cap
     records = family_records(4, seed="other")
     records[1]["religion"] = "77"
     bad.write_bytes(records_to_csv(records))
-    with pytest.raises(CommandError, match="1 errors"):
+    with pytest.raises(CommandError, match="1 error;"):
         call_command("import_residents", str(bad), "--village", village.code)
     assert "row 3 agama" in capsys.readouterr().err
 
