@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -176,6 +176,44 @@ def _check_against_register(parsed: ParsedFile, village: Region) -> dict[str, Re
     return existing
 
 
+def _insert(model: type[Resident] | type[LifeEvent], rows: list[Any]) -> None:
+    """Insert new rows (their ids are not set). On PostgreSQL with COPY: Django's bulk_create
+    spends most of a 100,000-row import building the INSERT statement in Python."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(rows)
+        return
+    columns = [f.column for f in model._meta.concrete_fields if not f.primary_key]
+    attnames = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+    table = model._meta.db_table
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(  # psycopg 3
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # names from the model
+        ) as copy,
+    ):
+        for row in rows:
+            copy.write_row([getattr(row, name) for name in attnames])
+
+
+def _set_heads(pairs: list[tuple[int, int | None]]) -> None:
+    """Set many households' heads; on PostgreSQL one UPDATE … FROM (VALUES …) per batch
+    instead of bulk_update's CASE WHEN per row."""
+    for start in range(0, len(pairs), BATCH):
+        batch = pairs[start : start + BATCH]
+        if connection.vendor != "postgresql":
+            Household.objects.bulk_update(
+                [Household(pk=pk, head_id=head) for pk, head in batch], ["head"]
+            )
+            continue
+        values = ", ".join(["(%s, %s::bigint)"] * len(batch))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE population_household AS h SET head_id = v.head "  # noqa: S608
+                f"FROM (VALUES {values}) AS v(id, head) WHERE h.id = v.id",
+                [x for pair in batch for x in pair],
+            )
+
+
 def resident_import(
     *,
     actor: Any,
@@ -306,7 +344,7 @@ def _write(
     done = 0
     for start in range(0, len(new_residents), BATCH):
         batch = new_residents[start : start + BATCH]
-        Resident.objects.bulk_create(batch)
+        _insert(Resident, batch)
         done += len(batch)
         progress(done, total)
     if new_residents and new_residents[0].pk is None:
@@ -325,20 +363,19 @@ def _write(
         progress(done, total)
     progress(total, total)
     recorder = actor if getattr(actor, "is_authenticated", False) else None
-    LifeEvent.objects.bulk_create(
-        (
-            LifeEvent(
-                kind=LifeEventKind.REGISTERED,
-                resident_id=r.pk,
-                village=village,
-                occurred_on=today,
-                recorded_by=recorder,
-                recorded_at=now,
-            )
-            for r in new_residents
-        ),
-        batch_size=BATCH,
-    )
+    events = [
+        LifeEvent(
+            kind=LifeEventKind.REGISTERED,
+            resident_id=r.pk,
+            village=village,
+            occurred_on=today,
+            recorded_by=recorder,
+            recorded_at=now,
+        )
+        for r in new_residents
+    ]
+    for start in range(0, len(events), BATCH):
+        _insert(LifeEvent, events[start : start + BATCH])
     # Heads of family: the file's SHDK-1 rows; a head who left the household or the role
     # stops heading it.
     kk_of_household = {h.pk: kk for kk, h in households.items()}
@@ -365,7 +402,7 @@ def _write(
         if household.head_id != wanted_or_none:
             household.head_id = wanted_or_none
             heads_to_set.append(household)
-    Household.objects.bulk_update(heads_to_set, ["head"], batch_size=BATCH)
+    _set_heads([(h.pk, h.head_id) for h in heads_to_set])
     return ImportResult(
         rows=total,
         created=len(new_residents),
