@@ -1,4 +1,5 @@
-"""Writes to the register: residents, households, life events (birth, death, moves, transfer).
+"""Writes to the register: registering residents (also births and moves in), corrections,
+households, and the helpers the life events (``events``) share.
 
 Every function checks the actor's permission (404 outside scope, 403 without the role),
 validates with ``validation.clean_resident``, runs in one transaction, marks the village
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartkampung import audit
-from smartkampung.accounts.models import Role, RoleAssignment
+from smartkampung.accounts.models import Role, RoleAssignment, User
 from smartkampung.core.exceptions import NotFound, PermissionDenied
 from smartkampung.regions.models import Level, Region
 
@@ -162,8 +163,6 @@ def _record_event(
 def _set_login_active(resident: Resident, active: bool) -> None:
     """A citizen who died or left the regency can no longer log in."""
     if resident.user_id is not None:
-        from smartkampung.accounts.models import User
-
         User.objects.filter(pk=resident.user_id).update(is_active=active)
 
 
