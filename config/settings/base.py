@@ -251,6 +251,7 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 SK_DEMO_SEEDERS = [
     "smartkampung.accounts.demo.seed",
     "smartkampung.budgets.demo.seed",
+    "smartkampung.population.demo.seed",
 ]
 
 LOGGING = {
@@ -321,3 +322,17 @@ SK_DEMO_SEEDERS.append("smartkampung.projects.demo.seed")
 # the way Django calls its authentication backends; the first message refuses the approval and
 # nothing changes. The projects app appends its progress check here (docs/budgets.md).
 SK_DISBURSEMENT_CHECKS: list[str] = []
+
+# --- population ---------------------------------------------------------------------------------
+# Citizens log in with their NIK (smartkampung.population.backends, ADR 0013).
+AUTHENTICATION_BACKENDS = [
+    *AUTHENTICATION_BACKENDS,
+    "smartkampung.population.backends.NikBackend",
+]
+# Hours an activation code from the village office stays valid.
+SK_POPULATION_ACTIVATION_HOURS = int(os.environ.get("SK_POPULATION_ACTIVATION_HOURS", "72"))
+# Largest resident import file (CSV or XLSX) and most rows in one file.
+SK_POPULATION_IMPORT_MAX_BYTES = int(
+    os.environ.get("SK_POPULATION_IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
+)
+SK_POPULATION_IMPORT_MAX_ROWS = int(os.environ.get("SK_POPULATION_IMPORT_MAX_ROWS", "200000"))
