@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db.models import Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from smartkampung.core.exceptions import NotFound
+from smartkampung.regions.models import Level
 
 from .models import ApiToken, RoleAssignment, User
 from .permissions import can_manage_users
@@ -37,3 +41,22 @@ def role_assignment_list(*, user: User) -> QuerySet[RoleAssignment]:
 
 def api_token_list(*, actor: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=actor).order_by("-created_at")
+
+
+def last_login_by_village(*, roles: Iterable[str]) -> dict[str, datetime]:
+    """Aggregate for the regency dashboard: per village code, the most recent login of any active
+    account holding one of ``roles`` on that village (villages without one are absent). No
+    actor and no user names: only a time per village."""
+    rows = (
+        RoleAssignment.objects.filter(
+            role__in=list(roles),
+            scope__level=Level.VILLAGE,
+            user__is_active=True,
+            user__last_login__isnull=False,
+        )
+        .values("scope_id")
+        .annotate(last=Max("user__last_login"))
+        .values_list("scope_id", "last")
+        .order_by()
+    )
+    return {code: last for code, last in rows if last is not None}

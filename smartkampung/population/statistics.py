@@ -278,6 +278,60 @@ def population_statistics(*, region_code: str, today: date | None = None) -> Pop
     return stats
 
 
+def population_statistics_by_village(
+    *, region_code: str, today: date | None = None
+) -> dict[str, PopulationStatistics]:
+    """The statistics of every village below ``region_code`` (or of the village itself), one
+    object per village code — aggregates only, no personal data, no actor.
+
+    For callers that need village detail in bulk (the public portal applies small-cell
+    suppression across the whole region tree): one refresh and one read for all villages
+    instead of one ``population_statistics`` call per village. Raises NotFound for an unknown
+    region code."""
+    region = Region.objects.defer("boundary").filter(code=region_code).first()
+    if region is None:
+        raise NotFound(_("Region not found."))
+    villages = list(
+        Region.objects.filter(level=Level.VILLAGE)
+        .filter(models.Q(code=region.code) | models.Q(code__startswith=region.code + "."))
+        .only("code", "name", "level")
+        .order_by("code")
+    )
+    today = today or date.today()
+    refresh_village_statistics([v.code for v in villages], today=today)
+    stored = dict(
+        VillageStatistics.objects.filter(village_id__in=[v.code for v in villages]).values_list(
+            "village_id", "data_json"
+        )
+    )
+    result: dict[str, PopulationStatistics] = {}
+    for village in villages:
+        data = json.loads(stored.get(village.code) or "{}")
+        counts = {name: Counter(data.get(name, {})) for name in ("sex", *DIMENSIONS)}
+        pyramid = data.get("pyramid") or [[0, 0] for _band in AGE_BANDS]
+        result[village.code] = PopulationStatistics(
+            region_code=village.code,
+            region_name=village.name,
+            level=village.level,
+            villages=1,
+            total=int(data.get("total", 0)),
+            households=int(data.get("households", 0)),
+            male=counts["sex"][str(Sex.MALE.value)],
+            female=counts["sex"][str(Sex.FEMALE.value)],
+            computed_on=today,
+            pyramid=[
+                {"band": band, "male": m, "female": f}
+                for band, (m, f) in zip(AGE_BANDS, pyramid, strict=True)
+            ],
+            by_sex=_labelled(counts["sex"], Sex),
+            by_religion=_labelled(counts["religion"], Religion),
+            by_education=_labelled(counts["education"], Education),
+            by_occupation=_labelled(counts["occupation"], Occupation),
+            by_marital_status=_labelled(counts["marital_status"], MaritalStatus),
+        )
+    return result
+
+
 def _child_code_function(region: Region) -> Any:
     """Village code → the code of the child of ``region`` that contains it (None: a village)."""
     if region.level == Level.VILLAGE:

@@ -163,26 +163,27 @@ def project_flags(*, actor: Any, project: Project) -> list[RedFlag]:
     return list(flag_list(actor=actor, status="", project_id=project.pk))
 
 
-def projects_geojson(
-    *, actor: Any, filters: ProjectFilters | None = None, limit: int = 50_000
-) -> str:
-    """The projects as a GeoJSON FeatureCollection (no personal data: titles, codes, status)."""
-    qs = project_list(actor=actor, filters=filters).values(
-        "id",
-        "title",
-        "village_id",
-        "village__name",
-        "work_type",
-        "status",
-        "progress",
-        "planned_start",
-        "planned_end",
-        "budget",
-        "fund_source",
-        "geometry",
-    )[:limit]
+GEOJSON_FIELDS = (
+    "id",
+    "title",
+    "village_id",
+    "village__name",
+    "work_type",
+    "status",
+    "progress",
+    "planned_start",
+    "planned_end",
+    "budget",
+    "fund_source",
+    "geometry",
+)
+
+
+def feature_collection(rows: Any) -> str:
+    """A GeoJSON FeatureCollection from ``Project`` value rows holding ``GEOJSON_FIELDS`` (no
+    personal data: titles, codes, status)."""
     parts = []
-    for p in qs:
+    for p in rows:
         props = {
             "id": p["id"],
             "title": p["title"],
@@ -204,6 +205,15 @@ def projects_geojson(
             + "}"
         )
     return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
+
+
+def projects_geojson(
+    *, actor: Any, filters: ProjectFilters | None = None, limit: int = 50_000
+) -> str:
+    """The projects as a GeoJSON FeatureCollection (no personal data: titles, codes, status)."""
+    return feature_collection(
+        project_list(actor=actor, filters=filters).values(*GEOJSON_FIELDS)[:limit]
+    )
 
 
 def open_flag_project_ids(*, actor: Any, project_ids: list[int]) -> set[int]:
