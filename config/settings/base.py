@@ -336,3 +336,32 @@ SK_POPULATION_IMPORT_MAX_BYTES = int(
     os.environ.get("SK_POPULATION_IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
 )
 SK_POPULATION_IMPORT_MAX_ROWS = int(os.environ.get("SK_POPULATION_IMPORT_MAX_ROWS", "200000"))
+
+# --- dashboards ---------------------------------------------------------------------------------
+# Regency dashboard (docs/portal.md). A village "runs Smart Kampung" when every criterion in
+# SK_ROLLOUT_CRITERIA holds: "operator_login" — a village staff account with a role in
+# SK_ROLLOUT_STAFF_ROLES logged in within SK_ROLLOUT_LOGIN_DAYS days.
+SK_ROLLOUT_CRITERIA = env_list("SK_ROLLOUT_CRITERIA", ["operator_login"])
+SK_ROLLOUT_STAFF_ROLES = env_list("SK_ROLLOUT_STAFF_ROLES", ["village_operator"])
+SK_ROLLOUT_LOGIN_DAYS = int(os.environ.get("SK_ROLLOUT_LOGIN_DAYS", "14"))
+# The regency's target: how many villages should run Smart Kampung (Banyuwangi: 80, then all).
+SK_ROLLOUT_TARGET = int(os.environ.get("SK_ROLLOUT_TARGET", "80"))
+# Days of daily rollout snapshots shown in the trend.
+SK_ROLLOUT_TREND_DAYS = int(os.environ.get("SK_ROLLOUT_TREND_DAYS", "90"))
+# Precomputed figures older than this are refreshed in the background when someone looks
+# (run `manage.py dashboard_refresh` from cron as well, see docs/portal.md).
+SK_DASHBOARD_MAX_AGE_MINUTES = int(os.environ.get("SK_DASHBOARD_MAX_AGE_MINUTES", "15"))
+SK_DEMO_SEEDERS.append("smartkampung.dashboards.demo.seed")
+
+# --- portal -------------------------------------------------------------------------------------
+# The public transparency portal (docs/portal.md). Visitors who are not logged in land on it.
+SK_ANONYMOUS_HOME_URL = os.environ.get("SK_ANONYMOUS_HOME_URL", "/portal/")
+# Small-cell suppression: population counts from 1 to THRESHOLD - 1 are hidden, plus the
+# complementary cells that would let someone work them out (docs/portal.md).
+SK_PORTAL_SUPPRESSION_THRESHOLD = int(os.environ.get("SK_PORTAL_SUPPRESSION_THRESHOLD", "5"))
+# How long public pages and open-data files are cached (seconds).
+SK_PORTAL_CACHE_SECONDS = int(os.environ.get("SK_PORTAL_CACHE_SECONDS", "600"))
+# Projects shown to the public (with their EXIF-free progress photos): work that has started.
+SK_PORTAL_PROJECT_STATUSES = env_list("SK_PORTAL_PROJECT_STATUSES", ["ongoing", "completed"])
+# Licence of the open data (an SPDX identifier).
+SK_PORTAL_DATA_LICENSE = os.environ.get("SK_PORTAL_DATA_LICENSE", "CC-BY-4.0")

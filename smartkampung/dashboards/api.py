@@ -1,3 +1,115 @@
-from ninja import Router
+"""Dashboard API: the same figures as the page, for regency and kecamatan officers."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+
+from smartkampung.core.api import ERRORS
+from smartkampung.core.exceptions import NotFound, ValidationFailed
+
+from . import selectors, services, tables
 
 router = Router(tags=["dashboards"])
+
+
+class ScopeQuery(Schema):
+    region: str | None = None
+    year: int | None = None
+
+
+class TableOut(Schema):
+    key: str
+    title: str
+    region: str
+    year: int
+    columns: list[str]
+    rows: list[list[Any]]
+    totals: list[Any] | None = None
+
+
+class SummaryOut(Schema):
+    region: str
+    region_name: str
+    year: int
+    computed_at: dict[str, str]
+    tables: list[str]
+    rollout: dict[str, Any]
+    budget: dict[str, Any]
+    projects: dict[str, int]
+    open_flags: dict[str, int]
+
+
+def _load(request: HttpRequest, query: ScopeQuery) -> selectors.DashboardData:
+    this_year = timezone.localdate().year
+    year = query.year or this_year
+    if not 2015 <= year <= this_year + 1:
+        raise ValidationFailed(_("The year is out of range."), code="bad_year")
+    region = selectors.dashboard_region(actor=request.user, region_code=query.region)
+    services.dashboard_ensure_fresh(regency_code=selectors.regency_code_of(region.code), year=year)
+    return selectors.dashboard_data(actor=request.user, region_code=region.code, year=year)
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)  # Decimal amounts as decimal strings, never floats
+
+
+@router.get("/", response={200: SummaryOut, **ERRORS}, summary="Dashboard summary")
+def summary(request: HttpRequest, query: Query[ScopeQuery]) -> dict[str, Any]:
+    data = _load(request, query)
+    desa = [v for v in data.villages if v.budget is not None]
+    projects: dict[str, int] = {}
+    flags: dict[str, int] = {}
+    for v in data.villages:
+        for status, n in v.projects.items():
+            projects[status] = projects.get(status, 0) + n
+        for rule, n in v.flags.items():
+            flags[rule] = flags.get(rule, 0) + n
+    budget = sum((tables.Decimal(v.budget["budget"]) for v in desa if v.budget), tables.ZERO)
+    realised = sum((tables.Decimal(v.budget["realised"]) for v in desa if v.budget), tables.ZERO)
+    return {
+        "region": data.region.code,
+        "region_name": data.region.name,
+        "year": data.year,
+        "computed_at": {k: v.isoformat() for k, v in data.computed_at.items()},
+        "tables": list(tables.BUILDERS),
+        "rollout": {
+            "active": sum(1 for v in data.villages if v.rollout.get("active")),
+            "villages": len(data.villages),
+            "target": data.rollout.get("target") if data.is_regency else None,
+            "criteria": data.rollout.get("criteria", []),
+        },
+        "budget": {
+            "desa": len(desa),
+            "not_submitted": sum(1 for v in desa if v.budget and not v.budget["submitted"]),
+            "budget": str(budget),
+            "realised": str(realised),
+            "absorption": round(float(realised / budget * 100), 2) if budget else None,
+            "over_ceiling": sum(1 for c in data.ceilings if c["over"]),
+        },
+        "projects": projects,
+        "open_flags": flags,
+    }
+
+
+@router.get(
+    "/tables/{key}", response={200: TableOut, **ERRORS}, summary="One dashboard table (raw values)"
+)
+def table(request: HttpRequest, key: str, query: Query[ScopeQuery]) -> dict[str, Any]:
+    if key not in tables.BUILDERS:
+        raise NotFound(_("Not found."))
+    data = _load(request, query)
+    built = tables.build(key, data, request.GET)
+    return {
+        "key": built.key,
+        "title": built.title,
+        "region": data.region.code,
+        "year": data.year,
+        "columns": [c.label for c in built.columns],
+        "rows": [[_json_value(c.value) for c in row] for row in built.rows],
+        "totals": [_json_value(c.value) for c in built.totals] if built.totals else None,
+    }

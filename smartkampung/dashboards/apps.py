@@ -1,4 +1,8 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +10,12 @@ class DashboardsConfig(AppConfig):
     name = "smartkampung.dashboards"
     label = "dashboards"
     verbose_name = _("Dashboards")
+
+    def nav_items(self, request: HttpRequest) -> list:
+        from smartkampung.core.navigation import NavItem
+
+        from .permissions import can_view_dashboard
+
+        if not can_view_dashboard(request.user):
+            return []
+        return [NavItem(label=str(_("Dashboard")), url=reverse("dashboards:index"), order=5)]

@@ -1,4 +1,10 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "dashboards"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.dashboard, name="index"),
+    path("tables/<slug:key>/", views.table, name="table"),
+    path("map.json", views.map_data, name="map_data"),
+]

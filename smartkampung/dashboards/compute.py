@@ -1,0 +1,115 @@
+"""Computing the dashboard's sections from the other apps' aggregate selectors.
+
+Each ``compute_<section>`` returns JSON-able figures per village code for a whole regency; the
+dashboard filters them to the viewer's scope and rolls them up per kecamatan when it is shown.
+Amounts are decimal strings (never floats), times ISO 8601. No personal data: counts, sums,
+statuses and login times per village, never who.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+
+from smartkampung.accounts.selectors import last_login_by_village
+from smartkampung.budgets.selectors import aggregates as budget_aggregates
+from smartkampung.projects import public as project_figures
+from smartkampung.regions.models import Level
+from smartkampung.regions.selectors import region_list
+
+from .models import Section
+
+# The activity criteria a regency may combine in SK_ROLLOUT_CRITERIA.
+ROLLOUT_CRITERIA = ("operator_login",)
+
+
+def village_codes(regency_code: str) -> list[str]:
+    return list(
+        region_list(level=Level.VILLAGE, parent_code=regency_code).values_list("code", flat=True)
+    )
+
+
+def _money(value: Any) -> str:
+    return f"{value:.2f}"
+
+
+def compute_rollout(*, regency_code: str, year: int, now: datetime) -> dict[str, Any]:
+    """Per village: the last login of a village operator and whether the village counts as
+    running Smart Kampung under the regency's definition (settings, docs/portal.md)."""
+    del year  # the rollout is the state today, whatever year the dashboard shows
+    criteria = [c for c in settings.SK_ROLLOUT_CRITERIA if c in ROLLOUT_CRITERIA]
+    login_since = now - timedelta(days=settings.SK_ROLLOUT_LOGIN_DAYS)
+    logins = last_login_by_village(roles=settings.SK_ROLLOUT_STAFF_ROLES)
+    villages: dict[str, dict[str, Any]] = {}
+    for code in village_codes(regency_code):
+        last = logins.get(code)
+        checks = {"operator_login": last is not None and last >= login_since}
+        villages[code] = {
+            "last_login": last.isoformat() if last else None,
+            "operator_active": checks["operator_login"],
+            "active": bool(criteria) and all(checks[c] for c in criteria),
+        }
+    return {
+        "criteria": criteria,
+        "login_days": settings.SK_ROLLOUT_LOGIN_DAYS,
+        "target": settings.SK_ROLLOUT_TARGET,
+        "villages": villages,
+    }
+
+
+def compute_budget(*, regency_code: str, year: int, now: datetime) -> dict[str, Any]:
+    """Per desa: the stage of its APBDes for ``year`` and the absorption of the approved
+    version; the ceilings against the revenue budgeted in the current version."""
+    del now
+    statuses = budget_aggregates.budget_status_by_village(year=year, region_code=regency_code)
+    not_submitted = {
+        row["code"]
+        for row in budget_aggregates.villages_without_submitted_budget(
+            year=year, region_code=regency_code
+        )
+    }
+    villages: dict[str, dict[str, Any]] = {}
+    for row in budget_aggregates.absorption_by_village(year=year, region_code=regency_code):
+        villages[row.key] = {
+            "status": statuses.get(row.key, "none"),
+            "submitted": row.key not in not_submitted,
+            "budget": _money(row.budget),
+            "realised": _money(row.realised),
+            "committed": _money(row.committed),
+        }
+    ceilings = [
+        {
+            "village": r["village"],
+            "fund_source": r["fund_source"],
+            "ceiling": None if r["ceiling"] is None else _money(r["ceiling"]),
+            "budgeted": _money(r["budgeted"]),
+            "over": bool(r["over_ceiling"]),
+        }
+        for r in budget_aggregates.ceilings_vs_budgets(year=year, region_code=regency_code)
+    ]
+    return {"villages": villages, "ceilings": ceilings}
+
+
+def compute_monitoring(*, regency_code: str, year: int, now: datetime) -> dict[str, Any]:
+    """Per village: projects of ``year`` by status (and late), and open red flags per rule
+    (open now, whatever the year of their project)."""
+    del now
+    counts = project_figures.project_counts_by_village(region_code=regency_code, year=year)
+    flags = project_figures.open_flag_counts(region_code=regency_code)
+    villages: dict[str, dict[str, Any]] = {}
+    for code in sorted(set(counts) | set(flags)):
+        villages[code] = {
+            "projects": counts.get(code, {"planned": 0, "ongoing": 0, "completed": 0, "late": 0}),
+            "flags": flags.get(code, {}),
+        }
+    return {"villages": villages}
+
+
+COMPUTERS: dict[str, Callable[..., dict[str, Any]]] = {
+    Section.ROLLOUT: compute_rollout,
+    Section.BUDGET: compute_budget,
+    Section.MONITORING: compute_monitoring,
+}

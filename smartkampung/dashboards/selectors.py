@@ -1,0 +1,175 @@
+"""Reads of the dashboard: the stored figures, filtered to what the actor may see.
+
+Regency officers and inspectors see the regency; kecamatan officers their kecamatan. A
+region outside the actor's scope answers 404 (NotFound), like everywhere else.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from smartkampung.core.exceptions import NotFound
+from smartkampung.regions.models import Level, Region
+
+from .models import DashboardFigures, RolloutSnapshot, Section
+from .permissions import can_view_dashboard, dashboard_scopes
+
+
+def dashboard_region(*, actor: Any, region_code: str | None = None) -> Region:
+    """The regency or kecamatan whose dashboard the actor asked for (their widest scope by
+    default). NotFound outside their scope, for villages, and for actors without the role."""
+    scopes = dashboard_scopes(actor)
+    if not scopes:
+        raise NotFound(_("Not found."))
+    code = region_code or scopes[0]
+    if not can_view_dashboard(actor, code):
+        raise NotFound(_("Not found."))
+    region = (
+        Region.objects.defer("boundary")
+        .filter(code=code, level__in=[Level.REGENCY, Level.DISTRICT])
+        .first()
+    )
+    if region is None:
+        raise NotFound(_("Not found."))
+    return region
+
+
+def region_label(region: Region) -> str:
+    """``Kecamatan Pesanggaran``; a regency's name already says what it is."""
+    if region.level == Level.REGENCY:
+        return region.name
+    return f"{region.get_kind_display()} {region.name}"
+
+
+def regency_code_of(code: str) -> str:
+    return ".".join(code.split(".")[:2])
+
+
+@dataclass
+class VillageFigures:
+    code: str
+    name: str
+    kind: str
+    district_code: str
+    district_name: str
+    rollout: dict[str, Any] = field(default_factory=dict)
+    budget: dict[str, Any] | None = None  # desa only (kelurahan have no APBDes)
+    projects: dict[str, int] = field(default_factory=dict)
+    flags: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Unit:
+    """A row of a breakdown: a kecamatan (regency dashboard) or a village (kecamatan)."""
+
+    code: str
+    name: str
+    villages: list[VillageFigures]
+
+
+@dataclass
+class DashboardData:
+    region: Region
+    year: int
+    computed_at: dict[str, datetime]
+    villages: list[VillageFigures]
+    units: list[Unit]
+    ceilings: list[dict[str, Any]]
+    rollout: dict[str, Any]
+
+    @property
+    def region_label(self) -> str:
+        return region_label(self.region)
+
+    @property
+    def is_regency(self) -> bool:
+        return self.region.level == Level.REGENCY
+
+    @property
+    def oldest_figures(self) -> datetime | None:
+        return min(self.computed_at.values(), default=None)
+
+
+def _in_scope(region_code: str) -> Q:
+    return Q(code__startswith=region_code + ".")
+
+
+def dashboard_data(*, actor: Any, region_code: str | None, year: int) -> DashboardData:
+    """The stored figures of the actor's region for ``year`` (call
+    ``services.dashboard_ensure_fresh`` first so that they exist)."""
+    region = dashboard_region(actor=actor, region_code=region_code)
+    rows = DashboardFigures.objects.filter(regency_id=regency_code_of(region.code), year=year)
+    sections = {r.section: json.loads(r.data_json) for r in rows}
+    computed_at = {r.section: r.computed_at for r in rows}
+    rollout = sections.get(Section.ROLLOUT, {})
+    budget = sections.get(Section.BUDGET, {})
+    monitoring = sections.get(Section.MONITORING, {})
+    villages: list[VillageFigures] = []
+    regions = (
+        Region.objects.filter(_in_scope(region.code), level=Level.VILLAGE)
+        .values("code", "name", "kind", "parent_id", "parent__name")
+        .order_by("code")
+    )
+    for r in regions:
+        code = r["code"]
+        watched = monitoring.get("villages", {}).get(code, {})
+        villages.append(
+            VillageFigures(
+                code=code,
+                name=r["name"],
+                kind=r["kind"],
+                district_code=r["parent_id"],
+                district_name=r["parent__name"],
+                rollout=rollout.get("villages", {}).get(code, {}),
+                budget=budget.get("villages", {}).get(code),
+                projects=watched.get("projects", {}),
+                flags=watched.get("flags", {}),
+            )
+        )
+    units: list[Unit]
+    if region.level == Level.REGENCY:
+        by_district: dict[str, list[VillageFigures]] = {}
+        for v in villages:
+            by_district.setdefault(v.district_code, []).append(v)
+        districts = (
+            Region.objects.filter(_in_scope(region.code), level=Level.DISTRICT)
+            .values_list("code", "name")
+            .order_by("code")
+        )
+        units = [Unit(code, name, by_district.get(code, [])) for code, name in districts]
+    else:
+        units = [Unit(v.code, v.name, [v]) for v in villages]
+    prefix = region.code + "."
+    ceilings = [c for c in budget.get("ceilings", []) if c["village"].startswith(prefix)]
+    meta = {k: v for k, v in rollout.items() if k != "villages"}
+    return DashboardData(
+        region=region,
+        year=year,
+        computed_at=computed_at,
+        villages=villages,
+        units=units,
+        ceilings=ceilings,
+        rollout=meta,
+    )
+
+
+def rollout_trend(*, region: Region, days: int, today: date | None = None) -> list[dict[str, Any]]:
+    """Active villages per day over the last ``days`` days (days without a snapshot are
+    absent), from the stored daily snapshots."""
+    today = today or timezone.localdate()
+    rows = (
+        RolloutSnapshot.objects.filter(
+            day__gt=today - timedelta(days=days), village__pk__startswith=region.code + "."
+        )
+        .values("day")
+        .annotate(active=Count("id", filter=Q(active=True)), villages=Count("id"))
+        .order_by("day")
+    )
+    return [{"day": r["day"], "active": r["active"], "villages": r["villages"]} for r in rows]

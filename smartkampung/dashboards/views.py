@@ -1,0 +1,192 @@
+"""Dashboard pages: the overview, the full table behind each figure (HTML or CSV), map data.
+
+Views only parse input: the scope check lives in ``selectors.dashboard_region`` (404 outside
+the actor's scope), freshness in ``services.dashboard_ensure_fresh``.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from smartkampung.core.exceptions import NotFound
+
+from . import selectors, services, tables
+from .csv_export import csv_response
+from .permissions import dashboard_scopes
+from .selectors import DashboardData, region_label
+
+
+def year_param(request: HttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year") or 0)
+    except ValueError:
+        year = 0
+    this_year = timezone.localdate().year
+    return year if 2015 <= year <= this_year + 1 else this_year
+
+
+def _load(request: HttpRequest) -> DashboardData:
+    region = selectors.dashboard_region(actor=request.user, region_code=request.GET.get("region"))
+    year = year_param(request)
+    services.dashboard_ensure_fresh(regency_code=selectors.regency_code_of(region.code), year=year)
+    return selectors.dashboard_data(actor=request.user, region_code=region.code, year=year)
+
+
+def _scope_choices(request: HttpRequest, data: DashboardData) -> list[tuple[str, str]]:
+    """The regions the actor may switch to: their scopes and the kecamatan below them."""
+    from smartkampung.regions.models import Level, Region
+
+    scopes = dashboard_scopes(request.user)
+    regions = Region.objects.defer("boundary").filter(code__in=scopes)
+    choices = [(r.code, region_label(r)) for r in regions]
+    for scope in scopes:
+        for r in Region.objects.defer("boundary").filter(parent_id=scope, level=Level.DISTRICT):
+            choices.append((r.code, region_label(r)))
+    return choices
+
+
+def _rollout_summary(data: DashboardData) -> dict[str, Any]:
+    active = sum(1 for v in data.villages if v.rollout.get("active"))
+    target = int(data.rollout.get("target") or 0)
+    return {
+        "active": active,
+        "villages": len(data.villages),
+        "target": target if data.is_regency else None,
+        "target_share": (active / target * 100) if data.is_regency and target else None,
+        "criteria": data.rollout.get("criteria", []),
+        "login_days": data.rollout.get("login_days"),
+    }
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    data = _load(request)
+    level = "districts" if data.is_regency else "villages"
+    keys = {
+        "rollout": "rollout-districts" if data.is_regency else "rollout-villages",
+        "budget": "budget-districts" if data.is_regency else "budget-villages",
+        "projects": f"projects-{level}",
+        "flags": "flags-rules",
+        "flags_villages": "flags-villages",
+    }
+    built = {name: tables.build(key, data) for name, key in keys.items()}
+    trend = tables.build("rollout-trend", data)
+    budget_totals = built["budget"].totals if data.is_regency else None
+    desa = [v for v in data.villages if v.budget is not None]
+    over = sum(1 for c in data.ceilings if c["over"])
+    boundaries = f"/api/v1/regions/{data.region.code}/boundaries.geojson"
+    return render(
+        request,
+        "dashboards/dashboard.html",
+        {
+            "data": data,
+            "tables": built,
+            "trend": trend,
+            "trend_points": _trend_points(trend),
+            "rollout": _rollout_summary(data),
+            "budget_totals": budget_totals,
+            "budget_desa": len(desa),
+            "budget_not_submitted": sum(
+                1 for v in desa if not v.budget or not v.budget["submitted"]
+            ),
+            "budget_absorption": _absorption(desa),
+            "ceilings_over": over,
+            "scope_choices": _scope_choices(request, data),
+            "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+            "map_config": json.dumps(
+                {
+                    "data": f"/dashboards/map.json?region={data.region.code}&year={data.year}",
+                    "districts": f"{boundaries}?level=district",
+                    "villages": f"{boundaries}?level=village",
+                    "tiles": settings.SK_MAP_TILE_URL,
+                    "attribution": settings.SK_MAP_TILE_ATTRIBUTION,
+                    "bbox": data.region.bbox,
+                    "rolloutLevel": "districts" if data.is_regency else "villages",
+                }
+            ),
+            "max_age": settings.SK_DASHBOARD_MAX_AGE_MINUTES,
+        },
+    )
+
+
+def _absorption(desa: list[Any]) -> float | None:
+    budget = sum((Decimal(v.budget["budget"]) for v in desa), Decimal(0))
+    realised = sum((Decimal(v.budget["realised"]) for v in desa), Decimal(0))
+    return float(realised / budget * 100) if budget else None
+
+
+def _trend_points(trend: tables.Table) -> dict[str, Any]:
+    """Coordinates of the trend line in a 300 × 100 viewBox (SVG drawn by the template)."""
+    values = [(row[0].text, int(row[1].value), int(row[2].value)) for row in trend.rows]
+    if not values:
+        return {"points": "", "max": 0, "first": "", "last": ""}
+    # The scale ends at the highest count (so that a slow start is visible), at least 1.
+    top = max(max(v[1] for v in values), 1)
+    step = 300 / max(len(values) - 1, 1)
+    points = " ".join(
+        f"{round(i * step, 1)},{round(100 - v[1] / top * 100, 1)}" for i, v in enumerate(values)
+    )
+    return {
+        "points": points,
+        "max": top,
+        "first": values[0][0],
+        "last": values[-1][0],
+        "latest": values[-1][1],
+    }
+
+
+@login_required
+@require_GET
+def table(request: HttpRequest, key: str) -> HttpResponse:
+    if key not in tables.BUILDERS:
+        raise NotFound()
+    data = _load(request)
+    built = tables.build(key, data, request.GET)
+    if request.GET.get("format") == "csv":
+        return csv_response(built, filename=f"{key}-{data.region.code}-{data.year}.csv")
+    return render(request, "dashboards/table.html", {"data": data, "table": built})
+
+
+@login_required
+@require_GET
+def map_data(request: HttpRequest) -> JsonResponse:
+    """Per kecamatan and village of the region: the figures the map colours by."""
+    data = _load(request)
+    districts: dict[str, dict[str, Any]] = {}
+    villages: dict[str, dict[str, Any]] = {}
+    for v in data.villages:
+        d = districts.setdefault(
+            v.district_code,
+            {"name": v.district_name, "villages": 0, "active": 0, "budget": 0.0, "realised": 0.0},
+        )
+        d["villages"] += 1
+        d["active"] += 1 if v.rollout.get("active") else 0
+        row: dict[str, Any] = {
+            "name": v.name,
+            "active": bool(v.rollout.get("active")),
+            "share": 100 if v.rollout.get("active") else 0,
+            "flags": sum(v.flags.values()),
+            "absorption": None,
+        }
+        if v.budget is not None:
+            budget, realised = float(v.budget["budget"]), float(v.budget["realised"])
+            d["budget"] += budget
+            d["realised"] += realised
+            row["absorption"] = round(realised / budget * 100, 1) if budget else None
+        villages[v.code] = row
+    for d in districts.values():
+        d["share"] = round(d["active"] / d["villages"] * 100, 1) if d["villages"] else None
+        d["absorption"] = round(d["realised"] / d["budget"] * 100, 1) if d["budget"] else None
+    response = JsonResponse({"districts": districts, "villages": villages})
+    response["Cache-Control"] = "private, max-age=60"
+    return response
