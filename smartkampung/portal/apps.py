@@ -1,4 +1,8 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +10,14 @@ class PortalConfig(AppConfig):
     name = "smartkampung.portal"
     label = "portal"
     verbose_name = _("Portal")
+
+    def nav_items(self, request: HttpRequest) -> list:
+        """Visitors who are not logged in see the public portal and its open data."""
+        from smartkampung.core.navigation import NavItem
+
+        if request.user.is_authenticated:
+            return []
+        return [
+            NavItem(label=str(_("Transparency portal")), url=reverse("portal:home"), order=1),
+            NavItem(label=str(_("Open data")), url=reverse("portal:data"), order=2),
+        ]

@@ -1,0 +1,73 @@
+"""Template helpers of the public portal: counts that may be suppressed, bars in table cells."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils import formats
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def count(value: int | None) -> SafeString | str:
+    """A published count, or the marker of a suppressed (hidden) cell."""
+    if value is None:
+        return format_html('<span class="suppressed">{}</span>', _("hidden"))
+    return formats.number_format(value, force_grouping=True)
+
+
+@register.simple_tag
+def bar(
+    value: int | float | Decimal | None, top: int | float | Decimal | None, kind: str = ""
+) -> SafeString | str:
+    """A horizontal bar (inline SVG, no inline style: CSP) of ``value`` against ``top``."""
+    if value is None or not top:
+        return ""
+    width = max(0.0, min(100.0, float(value) / float(top) * 100))
+    return format_html(
+        '<svg class="p-bar {}" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true" '
+        'focusable="false"><rect class="bar-track" width="100" height="6"/>'
+        '<rect class="bar-fill" width="{}" height="6"/></svg>',
+        kind,
+        f"{width:.1f}",
+    )
+
+
+@register.filter
+def top_of(rows: list[dict[str, object]], key: str) -> float:
+    """The largest value of ``key`` among rows (for bar scales); hidden cells count as 0."""
+    values = []
+    for row in rows:
+        value = row.get(key) if isinstance(row, dict) else getattr(row, key, None)
+        if isinstance(value, int | float | Decimal):
+            values.append(float(value))
+    return max(values, default=0.0)
+
+
+@register.filter
+def pyramid_top(rows: list[dict[str, int | None]]) -> int:
+    return max((v for r in rows for v in (r["male"], r["female"]) if v), default=0)
+
+
+@register.filter
+def get_item(mapping: dict[object, object], key: object) -> object:
+    return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def rupiah_short(value: int | float | Decimal | None) -> str:
+    """``1785549200`` → ``Rp 1,79 M`` (Indonesian) / ``Rp 1.79 bn``: short enough for a phone
+    screen. The exact amounts are in the open data."""
+    if value is None:
+        return "–"
+    amount = float(value)
+    for size, suffix in ((1e12, _("tn")), (1e9, _("bn")), (1e6, _("m"))):
+        if abs(amount) >= size:
+            number = formats.number_format(round(amount / size, 2), decimal_pos=2)
+            return f"Rp {number} {suffix}"
+    return f"Rp {formats.number_format(round(amount), force_grouping=True)}"
