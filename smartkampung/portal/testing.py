@@ -13,7 +13,6 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 from PIL import Image
 
@@ -142,10 +141,15 @@ def build_sample(residents: int = len(RESIDENT_NAMES)) -> Sample:
     sample = Sample(
         year=year,
         operator=staff.operator,
-        published=_project(staff.operator, SARONGAN, "Rabat beton jalan dusun Krajan", start=date(year, 2, 1)),
+        published=_project(
+            staff.operator, SARONGAN, "Rabat beton jalan dusun Krajan", start=date(year, 2, 1)
+        ),
         planned=_project(
-            staff.operator, SARONGAN, "Gedung serbaguna dusun Sumberjo",
-            start=date(year, 12, 1), north=0.004,
+            staff.operator,
+            SARONGAN,
+            "Gedung serbaguna dusun Sumberjo",
+            start=date(year, 12, 1),
+            north=0.004,
         ),
         completed=_project(
             _user("op.sukorejo.sample", Role.VILLAGE_OPERATOR, SUKOREJO),
@@ -155,7 +159,13 @@ def build_sample(residents: int = len(RESIDENT_NAMES)) -> Sample:
         ),
     )
     # A second, almost identical road 40 m away: a DUPLICATE_PROJECT red flag.
-    _project(staff.operator, SARONGAN, "Rabat beton jalan dusun Krajan (lanjutan)", start=date(year, 2, 20), north=0.00036)
+    _project(
+        staff.operator,
+        SARONGAN,
+        "Rabat beton jalan dusun Krajan (lanjutan)",
+        start=date(year, 2, 20),
+        north=0.00036,
+    )
     report = project_services.report_create(
         actor=staff.operator, project=sample.published, stage=0, reported_on=date(year, 2, 2)
     )

@@ -19,9 +19,17 @@ def test_seed_is_idempotent_and_tells_a_consistent_story(db: Any) -> None:
     accounts_demo.seed(write=lambda *_: None)
     never = User.objects.filter(username="operator.sukorejo").values_list("last_login", flat=True)
     demo.seed(write=lambda *_: None)
-    first = list(RolloutSnapshot.objects.order_by("day", "village_id").values_list("day", "village_id", "active"))
+    first = list(
+        RolloutSnapshot.objects.order_by("day", "village_id").values_list(
+            "day", "village_id", "active"
+        )
+    )
     demo.seed(write=lambda *_: None)
-    second = list(RolloutSnapshot.objects.order_by("day", "village_id").values_list("day", "village_id", "active"))
+    second = list(
+        RolloutSnapshot.objects.order_by("day", "village_id").values_list(
+            "day", "village_id", "active"
+        )
+    )
 
     assert first == second
     assert len(first) == 30 * 217

@@ -132,9 +132,7 @@ def test_the_refresh_command(db: Any) -> None:
     assert DashboardFigures.objects.filter(year=YEAR - 1).count() == 3
 
 
-@pytest.mark.parametrize(
-    "args", [["--year", "1900"], ["--regency", "99.99"], ["--year", "abc"]]
-)
+@pytest.mark.parametrize("args", [["--year", "1900"], ["--regency", "99.99"], ["--year", "abc"]])
 def test_the_refresh_command_refuses_bad_arguments(db: Any, args: list[str]) -> None:
     with pytest.raises((CommandError, SystemExit)):
         call_command("dashboard_refresh", *args, stdout=StringIO(), stderr=StringIO())

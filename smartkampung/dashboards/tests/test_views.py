@@ -38,28 +38,49 @@ def test_dashboard_shows_the_sample_and_links_every_figure_to_its_list(
     # Rollout: 1 active village of 217, against the target; the count links to the list.
     assert page.context["rollout"]["active"] == 1
     assert page.context["rollout"]["villages"] == 217
-    assert f'href="/dashboards/tables/rollout-villages/?region={REGENCY}&amp;year={sample.year}&amp;active=yes"' in html
+    assert (
+        f'href="/dashboards/tables/rollout-villages/?region={REGENCY}&amp;year={sample.year}&amp;active=yes"'
+        in html
+    )
     # Budget: the desa that have not submitted, linked to their list; the kecamatan to the
     # budgets app's consolidation.
-    assert f"/dashboards/tables/budget-villages/?region={REGENCY}&amp;year={sample.year}&amp;submitted=no" in html
+    assert (
+        f"/dashboards/tables/budget-villages/?region={REGENCY}&amp;year={sample.year}&amp;submitted=no"
+        in html
+    )
     assert f"/budgets/consolidation/?year={sample.year}&amp;region={KEC_PESANGGARAN}" in html
     # Monitoring: counts link to the project list filtered, flags to the inspectors' queue.
-    assert f"/projects/?year={sample.year}&amp;status=ongoing&amp;kecamatan={KEC_PESANGGARAN}" in html
+    assert (
+        f"/projects/?year={sample.year}&amp;status=ongoing&amp;kecamatan={KEC_PESANGGARAN}" in html
+    )
     assert "/projects/flags/?rule=DUPLICATE_PROJECT&amp;status=open" in html
     assert f"/projects/?village={SARONGAN}&amp;flag=any" in html
     # Every table has its CSV.
     for key in ("rollout-districts", "budget-districts", "projects-districts", "flags-rules"):
-        assert f"/dashboards/tables/{key}/?region={REGENCY}&amp;year={sample.year}&amp;format=csv" in html
+        assert (
+            f"/dashboards/tables/{key}/?region={REGENCY}&amp;year={sample.year}&amp;format=csv"
+            in html
+        )
 
 
 def test_the_lists_behind_the_headline_figures(sample: Any, officer: Any) -> None:
     User.objects.filter(username=sample.operator.username).update(last_login=timezone.now())
-    active = _csv(officer.get(f"/dashboards/tables/rollout-villages/?year={sample.year}&active=yes&format=csv"))
+    active = _csv(
+        officer.get(
+            f"/dashboards/tables/rollout-villages/?year={sample.year}&active=yes&format=csv"
+        )
+    )
     assert [row[0] for row in active[1:]] == ["Sarongan"]
-    inactive = _csv(officer.get(f"/dashboards/tables/rollout-villages/?year={sample.year}&active=no&format=csv"))
+    inactive = _csv(
+        officer.get(f"/dashboards/tables/rollout-villages/?year={sample.year}&active=no&format=csv")
+    )
     assert len(inactive) - 1 == 216
 
-    not_submitted = _csv(officer.get(f"/dashboards/tables/budget-villages/?year={sample.year}&submitted=no&format=csv"))
+    not_submitted = _csv(
+        officer.get(
+            f"/dashboards/tables/budget-villages/?year={sample.year}&submitted=no&format=csv"
+        )
+    )
     names = [row[0] for row in not_submitted[1:]]
     assert "Sukorejo" in names and "Sarongan" not in names
     assert len(names) == 188  # every desa but Sarongan; kelurahan have no APBDes
@@ -79,7 +100,12 @@ def test_absorption_figures_match_the_budgets_app(sample: Any, officer: Any) -> 
     rows = _csv(officer.get(f"/dashboards/tables/budget-districts/?year={sample.year}&format=csv"))
     header, body = rows[0], rows[1:]
     assert header == [
-        "Kecamatan", "Budgeted expenditure", "Realised", "Absorption", "Desa", "Not submitted"
+        "Kecamatan",
+        "Budgeted expenditure",
+        "Realised",
+        "Absorption",
+        "Desa",
+        "Not submitted",
     ]
     by_name = {r[0]: r for r in body}
     expected = {r.label: r for r in absorption_by_district(year=sample.year, region_code=REGENCY)}
@@ -90,7 +116,7 @@ def test_absorption_figures_match_the_budgets_app(sample: Any, officer: Any) -> 
 
 
 def test_csv_neutralises_spreadsheet_formulas(officer: Any, db: Any) -> None:
-    hostile = "=HYPERLINK(\"http://evil.example\",\"klik\")"
+    hostile = '=HYPERLINK("http://evil.example","klik")'
     Region.objects.create(
         code="35.10.01.2999",
         name=hostile,
@@ -137,7 +163,9 @@ def test_api_summary_and_tables(sample: Any, officer: Any) -> None:
     assert any(row[1] >= 1 for row in table["rows"])
 
 
-def test_kecamatan_dashboard_breaks_down_by_village(sample: Any, make_user: Any, login_client: Any) -> None:
+def test_kecamatan_dashboard_breaks_down_by_village(
+    sample: Any, make_user: Any, login_client: Any
+) -> None:
     camat = login_client(make_user(roles=[(Role.DISTRICT_OFFICER, KEC_PESANGGARAN)]))
     page = camat.get(f"/dashboards/?year={sample.year}")
     assert page.status_code == 200
@@ -159,4 +187,7 @@ def test_the_dashboard_page_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(20):
         assert officer.get(f"/dashboards/?year={sample.year}").status_code == 200
     with django_assert_max_num_queries(15):
-        assert officer.get(f"/dashboards/tables/budget-villages/?year={sample.year}").status_code == 200
+        assert (
+            officer.get(f"/dashboards/tables/budget-villages/?year={sample.year}").status_code
+            == 200
+        )

@@ -85,11 +85,11 @@ def test_suppression_propagates_across_the_two_directions() -> None:
         k("K", "t", "a"): 97,
         k("K", "t", "b"): 33,
     }
-    equations = [
-        (k(r, "total"), [k(r, "t", "a"), k(r, "t", "b")]) for r in ("V1", "V2", "K")
-    ] + [
-        (k("K", "t", c), [k("V1", "t", c), k("V2", "t", c)]) for c in ("a", "b")
-    ] + [(k("K", "total"), [k("V1", "total"), k("V2", "total")])]
+    equations = (
+        [(k(r, "total"), [k(r, "t", "a"), k(r, "t", "b")]) for r in ("V1", "V2", "K")]
+        + [(k("K", "t", c), [k("V1", "t", c), k("V2", "t", c)]) for c in ("a", "b")]
+        + [(k("K", "total"), [k("V1", "total"), k("V2", "total")])]
+    )
     result = suppress(cells, equations, threshold=5)
     for margin, terms in equations:
         if margin in result.hidden:
@@ -130,7 +130,9 @@ def test_no_published_total_ever_reveals_a_hidden_cell(
         cells[k(region, "total")] = sum(padded)
         equations.append((k(region, "total"), [k(region, "t", str(c)) for c in range(width)]))
     for c in range(width):
-        cells[k("K", "t", str(c))] = sum(cells[k(f"V{i}", "t", str(c))] for i in range(len(villages)))
+        cells[k("K", "t", str(c))] = sum(
+            cells[k(f"V{i}", "t", str(c))] for i in range(len(villages))
+        )
         equations.append(
             (k("K", "t", str(c)), [k(f"V{i}", "t", str(c)) for i in range(len(villages))])
         )

@@ -83,12 +83,13 @@ def test_fiscal_data_package(sample: Any, client: Client) -> None:
     package = client.get(f"/portal/data/fiscal/{sample.year}/datapackage.json").json()
     assert package["profiles"] == {"fiscal": "*", "tabular": "*"}
     assert package["fiscalSpecVersion"] == "0.3.0"
-    assert package["fiscalPeriod"] == {"start": f"{sample.year}-01-01", "end": f"{sample.year}-12-31"}
+    assert package["fiscalPeriod"] == {
+        "start": f"{sample.year}-01-01",
+        "end": f"{sample.year}-12-31",
+    }
     resources = {r["name"]: r for r in package["resources"]}
     assert set(resources) == {"expenditure", "revenue"}
-    fields = {
-        name: [f["name"] for f in r["schema"]["fields"]] for name, r in resources.items()
-    }
+    fields = {name: [f["name"] for f in r["schema"]["fields"]] for name, r in resources.items()}
     # Every measure and every dimension attribute points at a column of its resource.
     for measure in package["model"]["measures"].values():
         assert measure["currency"] == "IDR"
@@ -133,7 +134,9 @@ def test_fiscal_data_package(sample: Any, client: Client) -> None:
     assert "Semen" not in json.dumps(tables)
 
 
-def test_fiscal_package_of_a_year_without_budgets_is_empty_but_valid(db: Any, client: Client) -> None:
+def test_fiscal_package_of_a_year_without_budgets_is_empty_but_valid(
+    db: Any, client: Client
+) -> None:
     assert client.get("/portal/data/fiscal/2019/datapackage.json").status_code == 200
     body = client.get("/portal/data/fiscal/2019/expenditure.csv").content.decode()
     assert body.splitlines()[0].startswith("fiscal_year,")

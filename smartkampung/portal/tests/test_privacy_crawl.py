@@ -187,10 +187,18 @@ def test_no_personal_data_on_any_public_page_or_file_of_the_demo(
     assert len(answers) > 500  # 597 when written: 29 regions' pages, files, photos, API
 
     kinds = {response["Content-Type"].split(";")[0] for response in answers.values()}
-    assert {"text/html", "text/csv", "application/json", "application/geo+json", "image/jpeg"} <= kinds
+    assert {
+        "text/html",
+        "text/csv",
+        "application/json",
+        "application/geo+json",
+        "image/jpeg",
+    } <= kinds
     urls = set(answers)
     assert "/portal/35.10.01.2001/" in urls and "/portal/35.10.24/" in urls
-    assert any(u.startswith("/portal/data/fiscal/") and u.endswith("datapackage.json") for u in urls)
+    assert any(
+        u.startswith("/portal/data/fiscal/") and u.endswith("datapackage.json") for u in urls
+    )
     assert any(u.startswith("/portal/photos/") for u in urls)
     assert sum(1 for u in urls if u.startswith("/portal/data/35.10.01.2001/")) >= 8
     assert_no_personal_data(answers)

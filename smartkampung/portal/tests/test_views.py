@@ -36,7 +36,9 @@ def test_region_pages_are_public(sample: Any, client: Client, code: str) -> None
     assert b"Rabat beton" in response.content or code == SUKOREJO
 
 
-def test_village_page_shows_the_published_project_with_its_photo(sample: Any, client: Client) -> None:
+def test_village_page_shows_the_published_project_with_its_photo(
+    sample: Any, client: Client
+) -> None:
     html = client.get(f"/portal/{SARONGAN}/?year={sample.year}").content.decode()
     assert f'href="/portal/projects/{sample.published.pk}/"' in html
     assert f"/portal/photos/{sample.photo_ids[0]}/thumb.jpg" in html
@@ -126,7 +128,9 @@ def test_page_bodies_are_cached(
         assert client.get(data).content == first
 
 
-def test_a_kelurahan_has_no_budget_section_but_its_other_figures(sample: Any, client: Client) -> None:
+def test_a_kelurahan_has_no_budget_section_but_its_other_figures(
+    sample: Any, client: Client
+) -> None:
     from smartkampung.regions.models import Kind, Region
 
     kelurahan = Region.objects.filter(kind=Kind.KELURAHAN).order_by("code").first()
