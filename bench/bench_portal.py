@@ -20,15 +20,15 @@ import time
 from datetime import timedelta
 from typing import Any
 
+import bench_budgets
+import bench_projects
+import gen_population
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.utils import timezone
 from harness import Harness
 
-import bench_budgets
-import bench_projects
-import gen_population
 from conftest import BOUNDARIES_FILE, CODES_FILE
 from smartkampung.accounts.models import Role, RoleAssignment, User
 from smartkampung.budgets.models import VillageBudget
@@ -81,9 +81,7 @@ def _population(h: Harness, total: int) -> None:
     print(f"  generating {total:,} residents ...")
     timings = gen_population.generate(total)
     cache.set(POPULATION_KEY, total, None)
-    h.record(
-        f"generate {timings['residents']:,} residents", timings["seconds"], "s", notes="COPY"
-    )
+    h.record(f"generate {timings['residents']:,} residents", timings["seconds"], "s", notes="COPY")
 
 
 def _operators_and_snapshots() -> int:
@@ -227,7 +225,9 @@ def run(h: Harness, *, quick: bool = False) -> None:
         )
         public = _client()
         codes = list(
-            Region.objects.filter(level=Level.VILLAGE).order_by("code").values_list("code", flat=True)
+            Region.objects.filter(level=Level.VILLAGE)
+            .order_by("code")
+            .values_list("code", flat=True)
         )[::5]
         urls = [f"/portal/{code}/?year={YEAR}" for code in codes]
         for url in urls:  # warm: one visit each (the first pays the population suppression)
@@ -263,15 +263,16 @@ def run(h: Harness, *, quick: bool = False) -> None:
             warmup=0,
         )
         public.get(f"/portal/?year={YEAR}")
-        h.measure(
-            "public regency page, warm", _cycle(public, [f"/portal/?year={YEAR}"]), n=runs
-        )
+        h.measure("public regency page, warm", _cycle(public, [f"/portal/?year={YEAR}"]), n=runs)
         cache.delete(f"{PREFIX}:id:region:{REGENCY}:{YEAR}")
         start = time.perf_counter()
         assert public.get(f"/portal/?year={YEAR}").status_code == 200
         h.record("public regency page, body expired", (time.perf_counter() - start) * 1000, "ms")
         for name, url in (
-            ("open data: regency population CSV (243 regions)", "/portal/data/35.10/population.csv"),
+            (
+                "open data: regency population CSV (243 regions)",
+                "/portal/data/35.10/population.csv",
+            ),
             (
                 f"open data: Fiscal Data Package expenditure.csv {YEAR}",
                 f"/portal/data/fiscal/{YEAR}/expenditure.csv",
