@@ -165,3 +165,16 @@ def test_a_project_that_starts_is_published(sample: Any, client: Client) -> None
 
     cache.clear()  # (in production: within SK_PORTAL_CACHE_SECONDS)
     assert len(_csv(client.get(url))) == 2
+
+
+def test_files_go_out_compressed_to_clients_that_accept_it(sample: Any, client: Client) -> None:
+    import gzip
+
+    url = f"/portal/data/fiscal/{sample.year}/expenditure.csv"
+    plain = client.get(url)
+    packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    assert client.get("/portal/data/fiscal/1999/datapackage.json").status_code == 404
