@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils import formats
@@ -65,9 +65,13 @@ def rupiah_short(value: int | float | Decimal | None) -> str:
     screen. The exact amounts are in the open data."""
     if value is None:
         return "–"
-    amount = float(value)
-    for size, suffix in ((1e12, _("tn")), (1e9, _("bn")), (1e6, _("m"))):
+    amount = Decimal(str(value))
+    for size, suffix in ((10**12, _("tn")), (10**9, _("bn")), (10**6, _("m"))):
         if abs(amount) >= size:
-            number = formats.number_format(round(amount / size, 2), decimal_pos=2)
-            return f"Rp {number} {suffix}"
-    return f"Rp {formats.number_format(round(amount), force_grouping=True)}"
+            scaled = amount / size
+            # Three significant digits, rounded half up: 1,79 M · 56,3 jt · 692 jt.
+            places = 2 if abs(scaled) < 10 else 1 if abs(scaled) < 100 else 0
+            rounded = scaled.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+            return f"Rp {formats.number_format(rounded, decimal_pos=places)} {suffix}"
+    whole = amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"Rp {formats.number_format(whole, force_grouping=True)}"

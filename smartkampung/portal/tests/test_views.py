@@ -46,7 +46,7 @@ def test_village_page_shows_the_published_project_with_its_photo(
     assert "Gedung serbaguna" not in html
     assert f"/portal/projects/{sample.planned.pk}/" not in html
     # Budgets: the approved APBDes of Sarongan.
-    assert "Rp 7,50" in html or "Rp 7.50" in html  # realised 7.5 million, shortened
+    assert "Rp 7,50 jt" in html  # realised 7.5 million, shortened for a phone
 
 
 def test_unknown_and_hostile_addresses_answer_404(sample: Any, client: Client) -> None:
