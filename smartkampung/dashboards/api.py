@@ -11,6 +11,7 @@ from smartkampung.core.api import ERRORS
 from smartkampung.core.exceptions import NotFound, ValidationFailed
 
 from . import selectors, services, tables
+from .summary import summarise
 
 router = Router(tags=["dashboards"])
 
@@ -61,16 +62,7 @@ def _json_value(value: Any) -> Any:
 @router.get("/", response={200: SummaryOut, **ERRORS}, summary="Dashboard summary")
 def summary(request: HttpRequest, query: Query[ScopeQuery]) -> dict[str, Any]:
     data = _load(request, query)
-    desa = [v for v in data.villages if v.budget is not None]
-    projects: dict[str, int] = {}
-    flags: dict[str, int] = {}
-    for v in data.villages:
-        for status, n in v.projects.items():
-            projects[status] = projects.get(status, 0) + n
-        for rule, n in v.flags.items():
-            flags[rule] = flags.get(rule, 0) + n
-    budget = sum((tables.Decimal(v.budget["budget"]) for v in desa if v.budget), tables.ZERO)
-    realised = sum((tables.Decimal(v.budget["realised"]) for v in desa if v.budget), tables.ZERO)
+    totals = summarise(data)
     return {
         "region": data.region.code,
         "region_name": data.region.name,
@@ -78,21 +70,21 @@ def summary(request: HttpRequest, query: Query[ScopeQuery]) -> dict[str, Any]:
         "computed_at": {k: v.isoformat() for k, v in data.computed_at.items()},
         "tables": list(tables.BUILDERS),
         "rollout": {
-            "active": sum(1 for v in data.villages if v.rollout.get("active")),
-            "villages": len(data.villages),
-            "target": data.rollout.get("target") if data.is_regency else None,
-            "criteria": data.rollout.get("criteria", []),
+            "active": totals.active,
+            "villages": totals.villages,
+            "target": totals.target,
+            "criteria": totals.criteria,
         },
         "budget": {
-            "desa": len(desa),
-            "not_submitted": sum(1 for v in desa if v.budget and not v.budget["submitted"]),
-            "budget": str(budget),
-            "realised": str(realised),
-            "absorption": round(float(realised / budget * 100), 2) if budget else None,
-            "over_ceiling": sum(1 for c in data.ceilings if c["over"]),
+            "desa": totals.desa,
+            "not_submitted": totals.not_submitted,
+            "budget": str(totals.budget),
+            "realised": str(totals.realised),
+            "absorption": None if totals.absorption is None else round(totals.absorption, 2),
+            "over_ceiling": totals.over_ceiling,
         },
-        "projects": projects,
-        "open_flags": flags,
+        "projects": totals.projects,
+        "open_flags": totals.open_flags,
     }
 
 

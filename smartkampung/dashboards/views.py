@@ -7,7 +7,6 @@ the actor's scope), freshness in ``services.dashboard_ensure_fresh``.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from . import selectors, services, tables
 from .csv_export import csv_response
 from .permissions import dashboard_scopes
 from .selectors import DashboardData, region_label
+from .summary import map_figures, summarise
 
 
 def year_param(request: HttpRequest) -> int:
@@ -54,19 +54,6 @@ def _scope_choices(request: HttpRequest, data: DashboardData) -> list[tuple[str,
     return choices
 
 
-def _rollout_summary(data: DashboardData) -> dict[str, Any]:
-    active = sum(1 for v in data.villages if v.rollout.get("active"))
-    target = int(data.rollout.get("target") or 0)
-    return {
-        "active": active,
-        "villages": len(data.villages),
-        "target": target if data.is_regency else None,
-        "target_share": (active / target * 100) if data.is_regency and target else None,
-        "criteria": data.rollout.get("criteria", []),
-        "login_days": data.rollout.get("login_days"),
-    }
-
-
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -81,9 +68,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     built = {name: tables.build(key, data) for name, key in keys.items()}
     trend = tables.build("rollout-trend", data)
-    budget_totals = built["budget"].totals if data.is_regency else None
-    desa = [v for v in data.villages if v.budget is not None]
-    over = sum(1 for c in data.ceilings if c["over"])
     boundaries = f"/api/v1/regions/{data.region.code}/boundaries.geojson"
     return render(
         request,
@@ -93,14 +77,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "tables": built,
             "trend": trend,
             "trend_points": _trend_points(trend),
-            "rollout": _rollout_summary(data),
-            "budget_totals": budget_totals,
-            "budget_desa": len(desa),
-            "budget_not_submitted": sum(
-                1 for v in desa if not v.budget or not v.budget["submitted"]
-            ),
-            "budget_absorption": _absorption(desa),
-            "ceilings_over": over,
+            "summary": summarise(data),
             "scope_choices": _scope_choices(request, data),
             "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
             "map_config": json.dumps(
@@ -117,12 +94,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "max_age": settings.SK_DASHBOARD_MAX_AGE_MINUTES,
         },
     )
-
-
-def _absorption(desa: list[Any]) -> float | None:
-    budget = sum((Decimal(v.budget["budget"]) for v in desa), Decimal(0))
-    realised = sum((Decimal(v.budget["realised"]) for v in desa), Decimal(0))
-    return float(realised / budget * 100) if budget else None
 
 
 def _trend_points(trend: tables.Table) -> dict[str, Any]:
@@ -162,31 +133,6 @@ def table(request: HttpRequest, key: str) -> HttpResponse:
 def map_data(request: HttpRequest) -> JsonResponse:
     """Per kecamatan and village of the region: the figures the map colours by."""
     data = _load(request)
-    districts: dict[str, dict[str, Any]] = {}
-    villages: dict[str, dict[str, Any]] = {}
-    for v in data.villages:
-        d = districts.setdefault(
-            v.district_code,
-            {"name": v.district_name, "villages": 0, "active": 0, "budget": 0.0, "realised": 0.0},
-        )
-        d["villages"] += 1
-        d["active"] += 1 if v.rollout.get("active") else 0
-        row: dict[str, Any] = {
-            "name": v.name,
-            "active": bool(v.rollout.get("active")),
-            "share": 100 if v.rollout.get("active") else 0,
-            "flags": sum(v.flags.values()),
-            "absorption": None,
-        }
-        if v.budget is not None:
-            budget, realised = float(v.budget["budget"]), float(v.budget["realised"])
-            d["budget"] += budget
-            d["realised"] += realised
-            row["absorption"] = round(realised / budget * 100, 1) if budget else None
-        villages[v.code] = row
-    for d in districts.values():
-        d["share"] = round(d["active"] / d["villages"] * 100, 1) if d["villages"] else None
-        d["absorption"] = round(d["realised"] / d["budget"] * 100, 1) if d["budget"] else None
-    response = JsonResponse({"districts": districts, "villages": villages})
+    response = JsonResponse(map_figures(data))
     response["Cache-Control"] = "private, max-age=60"
     return response

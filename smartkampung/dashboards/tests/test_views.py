@@ -36,8 +36,8 @@ def test_dashboard_shows_the_sample_and_links_every_figure_to_its_list(
     assert page.status_code == 200
     html = page.content.decode()
     # Rollout: 1 active village of 217, against the target; the count links to the list.
-    assert page.context["rollout"]["active"] == 1
-    assert page.context["rollout"]["villages"] == 217
+    assert page.context["summary"].active == 1
+    assert page.context["summary"].villages == 217
     assert (
         f'href="/dashboards/tables/rollout-villages/?region={REGENCY}&amp;year={sample.year}&amp;active=yes"'
         in html
@@ -176,7 +176,7 @@ def test_kecamatan_dashboard_breaks_down_by_village(
         level=Level.VILLAGE, kind=Kind.DESA, parent_id=KEC_PESANGGARAN
     ).values_list("name", flat=True)
     assert {row[0].text for row in tables["budget"].rows} == set(desa)
-    assert page.context["rollout"]["target"] is None  # the target is the regency's
+    assert page.context["summary"].target is None  # the target is the regency's
     assert SUKOREJO not in page.content.decode()
 
 
