@@ -42,6 +42,8 @@ def test_dashboard_shows_the_sample_and_links_every_figure_to_its_list(
         f'href="/dashboards/tables/rollout-villages/?region={REGENCY}&amp;year={sample.year}&amp;active=yes"'
         in html
     )
+    every_village = f"/dashboards/tables/rollout-villages/?region={REGENCY}&amp;year={sample.year}"
+    assert f'href="{every_village}"' in html
     # Budget: the desa that have not submitted, linked to their list; the kecamatan to the
     # budgets app's consolidation.
     assert (
