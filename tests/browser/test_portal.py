@@ -39,9 +39,11 @@ def _no_horizontal_scroll(page: Any) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
 
 
-def _first_load(browser: Any, url: str) -> dict[str, int]:
+def _first_load(browser: Any, url: str, storage_state: Any = None) -> dict[str, int]:
     """Compressed HTML + CSS + JS of a first visit with an empty cache."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, storage_state=storage_state
+    )
     fresh = context.new_page()
     meter = WeightMeter(fresh)
     fresh.goto(url)
@@ -76,8 +78,10 @@ def test_dashboard_on_a_phone(page: Any, live_server: Any, officer: User, sample
     assert _no_horizontal_scroll(page)
     assert axe_serious_violations(page) == []
 
-    sizes = _first_load(page.context.browser, f"{live_server.url}/accounts/login/")
-    assert sum(sizes.values()) < LIMIT
+    # The list behind a figure is an ordinary page: under 150 KB on first load.
+    table = f"{live_server.url}/dashboards/tables/rollout-villages/?year={sample.year}"
+    sizes = _first_load(page.context.browser, table, page.context.storage_state())
+    assert len(sizes) >= 3 and sum(sizes.values()) < LIMIT, sizes
 
 
 def test_village_page_for_the_public(
