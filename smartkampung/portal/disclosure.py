@@ -23,10 +23,13 @@ whole regency, so every page and every open-data file hides the same cells.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 Key = tuple[str, str, str]  # (region code, table, category)
+Cell = tuple[str, str]  # (table, category)
 Equation = tuple[Key, Sequence[Key]]
 
 
@@ -67,3 +70,59 @@ def suppress(
                 hidden.add(margin)
             changed = True
     return Suppression(threshold=threshold, primary=frozenset(primary), hidden=frozenset(hidden))
+
+
+@dataclass(frozen=True)
+class RegionCounts:
+    """Counts of every region of a tree after suppression."""
+
+    values: dict[Key, int]
+    cells: dict[str, set[Cell]]  # region code → the (table, category) cells it has
+    suppression: Suppression
+
+    def shown(self, region: str, table: str, category: str = "") -> int | None:
+        key = (region, table, category)
+        return self.suppression.shown(key, self.values.get(key, 0))
+
+    @cached_property
+    def _hidden_per_region(self) -> Counter[str]:
+        return Counter(key[0] for key in self.suppression.hidden)
+
+    def hidden_in(self, region: str) -> int:
+        return self._hidden_per_region[region]
+
+
+def suppress_regions(
+    counts: Mapping[str, Mapping[Cell, int]],
+    tree: Sequence[tuple[str, Sequence[str]]],
+    margins: Callable[[str, set[Cell]], Iterable[Equation]],
+    *,
+    threshold: int,
+) -> RegionCounts:
+    """Suppress the counts of villages and of the regions above them at once.
+
+    ``counts`` holds each village's cells; ``tree`` lists (parent, children) with children
+    before their parents (kecamatan, then the regency): a parent's cell is the sum of its
+    children's, and that sum is an equation. ``margins(region, cells)`` gives the equations
+    inside one region (e.g. each table against the region's total)."""
+    values: dict[Key, int] = {}
+    cells: dict[str, set[Cell]] = defaultdict(set)
+    for region, region_counts in counts.items():
+        for (table, category), n in region_counts.items():
+            values[(region, table, category)] = n
+            cells[region].add((table, category))
+    equations: list[Equation] = []
+    for parent, children in tree:
+        for child in children:
+            cells[parent] |= cells[child]
+        for table, category in sorted(cells[parent]):
+            terms = [(c, table, category) for c in children if (table, category) in cells[c]]
+            values[(parent, table, category)] = sum(values[t] for t in terms)
+            equations.append(((parent, table, category), terms))
+    for region, present in list(cells.items()):
+        equations.extend(margins(region, present))
+    return RegionCounts(
+        values=values,
+        cells=dict(cells),
+        suppression=suppress(values, equations, threshold=threshold),
+    )

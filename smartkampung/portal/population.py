@@ -23,7 +23,7 @@ from smartkampung.population.codes import Education, MaritalStatus, Occupation, 
 from smartkampung.population.statistics import AGE_BANDS, population_statistics_by_village
 from smartkampung.regions.models import Level, Region
 
-from .disclosure import Equation, Key, Suppression, suppress
+from .disclosure import Cell, Equation, RegionCounts, suppress_regions
 
 # Tables of counts by one category, checked against the population total: (key, attribute of
 # PopulationStatistics, code list, title).
@@ -70,17 +70,30 @@ class PublishedPopulation:
         return result
 
 
-def _region_tree(regency_code: str, village_codes: list[str]) -> dict[str, list[str]]:
-    """Parent code → child codes: the regency → its kecamatan → their villages."""
+def region_tree(regency_code: str, village_codes: list[str]) -> list[tuple[str, list[str]]]:
+    """(parent, children) of the regency: each kecamatan with its villages, then the regency
+    with its kecamatan — children before parents, as ``suppress_regions`` wants."""
     children: dict[str, list[str]] = defaultdict(list)
     for code in village_codes:
-        district = code.rsplit(".", 1)[0]
-        children[district].append(code)
-    districts = Region.objects.filter(
-        level=Level.DISTRICT, code__startswith=regency_code + "."
-    ).values_list("code", flat=True)
-    children[regency_code] = sorted(districts)
-    return children
+        children[code.rsplit(".", 1)[0]].append(code)
+    districts = sorted(
+        Region.objects.filter(
+            level=Level.DISTRICT, code__startswith=regency_code + "."
+        ).values_list("code", flat=True)
+    )
+    return [(d, sorted(children.get(d, []))) for d in districts] + [(regency_code, districts)]
+
+
+def _margins(region: str, present: set[Cell]) -> list[Equation]:
+    """Each table against the population of the region; the pyramid against the sexes."""
+    equations: list[Equation] = []
+    for table, _attr, _choices, _title in DIMENSIONS:
+        terms = [(region, t, c) for t, c in sorted(present) if t == table]
+        equations.append(((region, "total", ""), terms))
+    for table, sex in PYRAMID:
+        terms = [(region, t, c) for t, c in sorted(present) if t == table]
+        equations.append(((region, "sex", sex), terms))
+    return equations
 
 
 def compute_published(
@@ -88,71 +101,46 @@ def compute_published(
 ) -> dict[str, PublishedPopulation]:
     """Published counts of every region of the regency (villages, kecamatan, regency)."""
     per_village = population_statistics_by_village(region_code=regency_code, today=today)
-    values: dict[Key, int] = {}
+    counts: dict[str, dict[Cell, int]] = {}
     for code, stats in per_village.items():
-        values[(code, "total", "")] = stats.total
-        values[(code, "households", "")] = stats.households
+        cells: dict[Cell, int] = {("total", ""): stats.total, ("households", ""): stats.households}
         for row in stats.pyramid:
-            values[(code, "pyramid_m", row["band"])] = int(row["male"])
-            values[(code, "pyramid_f", row["band"])] = int(row["female"])
+            cells[("pyramid_m", row["band"])] = int(row["male"])
+            cells[("pyramid_f", row["band"])] = int(row["female"])
         for table, attr, _choices, _title in DIMENSIONS:
             for row in getattr(stats, attr):
-                values[(code, table, str(row["code"]))] = int(row["value"])
-    tree = _region_tree(regency_code, sorted(per_village))
-    cells: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for code, table, category in values:
-        cells[code].add((table, category))
-    equations: list[Equation] = []
-    # Kecamatan first (sums of villages), then the regency (sum of kecamatan).
-    for parent in [*sorted(p for p in tree if p != regency_code), regency_code]:
-        kids = tree[parent]
-        for kid in kids:
-            cells[parent] |= cells[kid]
-        for table, category in sorted(cells[parent]):
-            terms = [(kid, table, category) for kid in kids if (table, category) in cells[kid]]
-            values[(parent, table, category)] = sum(values[t] for t in terms)
-            equations.append(((parent, table, category), terms))
-    for code, present in cells.items():
-        for table, _attr, _choices, _title in DIMENSIONS:
-            terms = [(code, t, c) for t, c in sorted(present) if t == table]
-            equations.append(((code, "total", ""), terms))
-        for table, sex in PYRAMID:
-            terms = [(code, t, c) for t, c in sorted(present) if t == table]
-            equations.append(((code, "sex", sex), terms))
-    result = suppress(values, equations, threshold=threshold)
+                cells[(table, str(row["code"]))] = int(row["value"])
+        counts[code] = cells
+    result = suppress_regions(
+        counts, region_tree(regency_code, sorted(per_village)), _margins, threshold=threshold
+    )
     computed_on = next(iter(per_village.values())).computed_on if per_village else today
-    return {
-        code: _published(code, present, values, result, computed_on)
-        for code, present in cells.items()
-    }
+    return {code: _published(code, result, computed_on) for code in result.cells}
 
 
-def _published(
-    code: str,
-    present: set[tuple[str, str]],
-    values: dict[Key, int],
-    result: Suppression,
-    computed_on: date | None,
-) -> PublishedPopulation:
-    def shown(table: str, category: str) -> int | None:
-        key = (code, table, category)
-        return result.shown(key, values.get(key, 0))
-
+def _published(code: str, result: RegionCounts, computed_on: date | None) -> PublishedPopulation:
+    present = result.cells[code]
     tables: dict[str, list[tuple[int, int | None]]] = {}
     for table, _attr, _choices, _title in DIMENSIONS:
-        categories = sorted(int(c) for t, c in present if t == table and values[(code, t, c)])
-        tables[table] = [(c, shown(table, str(c))) for c in categories]
+        categories = sorted(
+            int(c) for t, c in present if t == table and result.values[(code, t, c)]
+        )
+        tables[table] = [(c, result.shown(code, table, str(c))) for c in categories]
     return PublishedPopulation(
         code=code,
-        total=shown("total", ""),
-        households=shown("households", ""),
+        total=result.shown(code, "total"),
+        households=result.shown(code, "households"),
         pyramid=[
-            {"band": band, "male": shown("pyramid_m", band), "female": shown("pyramid_f", band)}
+            {
+                "band": band,
+                "male": result.shown(code, "pyramid_m", band),
+                "female": result.shown(code, "pyramid_f", band),
+            }
             for band in AGE_BANDS
         ],
         tables=tables,
-        hidden=sum(1 for key in result.hidden if key[0] == code),
-        threshold=result.threshold,
+        hidden=result.hidden_in(code),
+        threshold=result.suppression.threshold,
         computed_on=computed_on,
     )
 
