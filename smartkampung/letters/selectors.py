@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartkampung.accounts.permissions import actor_grants, scope_codes, scope_q
+from smartkampung.accounts.permissions import Role, actor_grants, scope_codes, scope_q
 from smartkampung.core.exceptions import NotFound
 from smartkampung.regions.models import Level, Region
 
@@ -22,7 +22,6 @@ from .models import CertificateAuthority, Letter, LetterType, SignerCertificate
 from .permissions import (
     OVERVIEW_ROLES,
     VILLAGE_LETTER_STAFF,
-    can_manage_letter_types,
     regency_code_of,
 )
 
@@ -96,14 +95,13 @@ def letter_get_for_staff(*, actor: Any, letter_id: int) -> Letter:
 
 
 def authority_list(*, actor: Any) -> QuerySet[CertificateAuthority]:
-    if not can_manage_letter_types(actor):
-        return CertificateAuthority.objects.none()
-    return CertificateAuthority.objects.filter(scope_q(actor, {"regency_officer"}, field="regency"))
+    regencies = {regency_code_of(code) for code in scope_codes(actor, {Role.REGENCY_OFFICER})}
+    return CertificateAuthority.objects.filter(regency_id__in=regencies)
 
 
 def signer_certificate_list(*, actor: Any) -> QuerySet[SignerCertificate]:
     return (
-        SignerCertificate.objects.filter(scope_q(actor, {"regency_officer"}))
+        SignerCertificate.objects.filter(scope_q(actor, {Role.REGENCY_OFFICER}))
         .select_related("village", "user")
         .order_by("village_id", "-created_at")
     )
@@ -123,7 +121,7 @@ def _year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
 def _letters_in(region_code: str, year: int) -> QuerySet[Letter]:
     start, end = _year_bounds(year)
     return Letter.objects.filter(
-        Q(village_id=region_code) | Q(village_id__startswith=region_code + "."),
+        Q(village_id=region_code) | Q(village__pk__startswith=region_code + "."),
         issued_at__gte=start,
         issued_at__lt=end,
     )
@@ -213,3 +211,12 @@ def spm_issued_list(*, actor: Any, region_code: str, year: int) -> QuerySet[Lett
 def letter_get_for_download(*, actor: Any, letter_id: int) -> Letter:
     """A letter whose PDF the actor may download: village staff of its village."""
     return letter_get_for_staff(actor=actor, letter_id=letter_id)
+
+
+def letters_awaiting_signature() -> list[int]:
+    """IDs of numbered letters without a signed PDF (system use: the retry command)."""
+    return list(
+        Letter.objects.filter(signed_at__isnull=True, revoked_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
