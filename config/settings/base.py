@@ -250,6 +250,7 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 # Functions that `manage.py demo_seed` runs in order; each app adds its own demo data.
 SK_DEMO_SEEDERS = [
     "smartkampung.accounts.demo.seed",
+    "smartkampung.letters.demo.seed",
 ]
 
 LOGGING = {

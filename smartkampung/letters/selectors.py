@@ -141,6 +141,19 @@ def aggregate_letters_by_village(*, region_code: str, year: int) -> list[dict[st
     return [{"code": code, "name": name, "count": counts.get(code, 0)} for code, name in villages]
 
 
+def aggregate_letters_by_district(*, region_code: str, year: int) -> list[dict[str, Any]]:
+    """Letters issued per kecamatan below ``region_code`` (a regency) in ``year``."""
+    per_district: dict[str, int] = defaultdict(int)
+    for row in aggregate_letters_by_village(region_code=region_code, year=year):
+        per_district[row["code"].rsplit(".", 1)[0]] += row["count"]
+    districts = Region.objects.filter(
+        code__startswith=region_code + ".", level=Level.DISTRICT
+    ).values_list("code", "name")
+    return [
+        {"code": code, "name": name, "count": per_district.get(code, 0)} for code, name in districts
+    ]
+
+
 def aggregate_letters_by_type(*, region_code: str, year: int) -> list[dict[str, Any]]:
     """Letters issued per type, with the median time to issue against the type's target."""
     durations: dict[int, list[int]] = defaultdict(list)

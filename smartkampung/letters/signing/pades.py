@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -75,7 +78,22 @@ def sign_pdf(
         certify=True,
         docmdp_permissions=fields.MDPPerm.NO_CHANGES,
     )
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    out = io.BytesIO()
-    signers.sign_pdf(writer, meta, signer=signer, output=out, bytes_reserved=SIGNATURE_BYTES)
-    return out.getvalue()
+
+    def run() -> bytes:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+        out = io.BytesIO()
+        signers.sign_pdf(writer, meta, signer=signer, output=out, bytes_reserved=SIGNATURE_BYTES)
+        return out.getvalue()
+
+    return _outside_event_loop(run)
+
+
+def _outside_event_loop(fn: Callable[[], bytes]) -> bytes:
+    """pyHanko's synchronous API calls ``asyncio.run``, which fails in a thread that already
+    runs an event loop (ASGI, or a test driving a browser): sign in a helper thread then."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn).result()

@@ -11,8 +11,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartkampung.core.exceptions import NotFound
 from smartkampung.core.pagination import paginate
 from smartkampung.core.privacy import mask_identifier, mask_name
+from smartkampung.regions.models import Level
 
 from .. import selectors
 
@@ -35,13 +37,28 @@ def overview(request: HttpRequest) -> HttpResponse:
     by_village = selectors.aggregate_letters_by_village(region_code=code, year=year)
     by_type = selectors.aggregate_letters_by_type(region_code=code, year=year)
     villages_active = sum(1 for row in by_village if row["count"])
-    top_villages = sorted(by_village, key=lambda r: -r["count"])[:15]
+    top_villages = [r for r in sorted(by_village, key=lambda r: -r["count"]) if r["count"]][:10]
+    by_district = (
+        selectors.aggregate_letters_by_district(region_code=code, year=year)
+        if scope.region.level == Level.REGENCY
+        else []
+    )
+    parent = None
+    if scope.region.parent_id:
+        try:
+            parent = selectors.overview_scope(
+                actor=request.user, region_code=scope.region.parent_id, year=year
+            ).region
+        except NotFound:
+            parent = None
     return render(
         request,
         "letters/overview.html",
         {
             "scope": scope,
+            "parent": parent,
             "by_village": by_village,
+            "by_district": by_district,
             "top_villages": top_villages,
             "by_type": by_type,
             "total": sum(row["count"] for row in by_village),
