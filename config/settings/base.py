@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "smartkampung.core.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -250,7 +250,6 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 # Functions that `manage.py demo_seed` runs in order; each app adds its own demo data.
 SK_DEMO_SEEDERS = [
     "smartkampung.accounts.demo.seed",
-    "smartkampung.letters.demo.seed",
 ]
 
 LOGGING = {
@@ -264,6 +263,55 @@ LOGGING = {
 SK_ANONYMOUS_HOME_URL = os.environ.get("SK_ANONYMOUS_HOME_URL", "/accounts/login/")
 # Key for secrets at rest (TOTP seeds, letter-signing keys); derived from SECRET_KEY if unset.
 SK_ENCRYPTION_KEY = os.environ.get("SK_ENCRYPTION_KEY", "")
+
+# --- projects ---
+# e-Village Monitoring (README "e-Village Monitoring"): stages, geometry and red-flag thresholds.
+# Every threshold may be set in the environment under the same name.
+def _env_number(name: str, default: float) -> float:
+    return float(os.environ.get(name, str(default)))
+
+
+# Progress stages (percent) at which villages report with photos: a regency setting.
+SK_PROJECTS_STAGES = [int(s) for s in env_list("SK_PROJECTS_STAGES", ["0", "50", "100"])]
+# Village boundaries are simplified: a project or photo this close outside still counts as inside.
+SK_PROJECTS_BOUNDARY_TOLERANCE_M = _env_number("SK_PROJECTS_BOUNDARY_TOLERANCE_M", 300)
+# H3 resolution of the indexed grid cells for the nearby search (9: cells of ~0.1 km²).
+SK_PROJECTS_H3_RESOLUTION = int(_env_number("SK_PROJECTS_H3_RESOLUTION", 9))
+# DUPLICATE_PROJECT: another project within D metres with a similar title (rapidfuzz
+# token_set_ratio, 0-100) or the same work type, whose period overlaps or lies within GAP days;
+# a very similar title is flagged across the last YEARS years even without close periods.
+SK_PROJECTS_DUPLICATE_DISTANCE_M = _env_number("SK_PROJECTS_DUPLICATE_DISTANCE_M", 150)
+SK_PROJECTS_DUPLICATE_TITLE_SIMILARITY = _env_number("SK_PROJECTS_DUPLICATE_TITLE_SIMILARITY", 85)
+SK_PROJECTS_DUPLICATE_PERIOD_GAP_DAYS = int(
+    _env_number("SK_PROJECTS_DUPLICATE_PERIOD_GAP_DAYS", 90)
+)
+SK_PROJECTS_DUPLICATE_YEARS = int(_env_number("SK_PROJECTS_DUPLICATE_YEARS", 3))
+# PHOTO_REUSE: perceptual hashes (64 bits) at most this many bits apart are near-identical.
+SK_PROJECTS_PHASH_MAX_DISTANCE = int(_env_number("SK_PROJECTS_PHASH_MAX_DISTANCE", 6))
+# GEOTAG_FAR_FROM_SITE: photo location farther than this from the project's geometry (metres,
+# after subtracting the device's reported accuracy, capped at the same distance).
+SK_PROJECTS_SITE_DISTANCE_M = _env_number("SK_PROJECTS_SITE_DISTANCE_M", 250)
+# PHOTO_TIME_INCONSISTENT: captured more than N days before the planned start, or more than
+# M minutes in the future (device clocks drift).
+SK_PROJECTS_PHOTO_EARLY_DAYS = int(_env_number("SK_PROJECTS_PHOTO_EARLY_DAYS", 30))
+SK_PROJECTS_PHOTO_FUTURE_MINUTES = int(_env_number("SK_PROJECTS_PHOTO_FUTURE_MINUTES", 60))
+# PROGRESS_WITHOUT_EVIDENCE: a progress report still without photos after this many hours.
+SK_PROJECTS_EVIDENCE_GRACE_HOURS = int(_env_number("SK_PROJECTS_EVIDENCE_GRACE_HOURS", 72))
+# STALLED: past the planned end by more than this many days and below 100 %.
+SK_PROJECTS_STALLED_GRACE_DAYS = int(_env_number("SK_PROJECTS_STALLED_GRACE_DAYS", 30))
+# UNIT_COST_OUTLIER: Q3 + FACTOR x IQR over the regency's projects of the same work type and
+# unit, once at least MIN_SAMPLES of them exist.
+SK_PROJECTS_UNIT_COST_IQR_FACTOR = _env_number("SK_PROJECTS_UNIT_COST_IQR_FACTOR", 1.5)
+SK_PROJECTS_UNIT_COST_MIN_SAMPLES = int(_env_number("SK_PROJECTS_UNIT_COST_MIN_SAMPLES", 8))
+# Dotted path of a callable (*, village_code, activity_code, work_type, unit, year) ->
+# Decimal | None giving the SSH unit-price ceiling; None until budgets' SSH table is plugged in.
+SK_UNIT_PRICE_CEILING_LOOKUP = os.environ.get("SK_UNIT_PRICE_CEILING_LOOKUP") or None
+# Photos: size limit, resumable-upload chunk limit and expiry, where partial uploads wait.
+SK_PROJECTS_MAX_PHOTO_BYTES = int(_env_number("SK_PROJECTS_MAX_PHOTO_BYTES", 20 * 1024 * 1024))
+SK_PROJECTS_UPLOAD_CHUNK_BYTES = int(_env_number("SK_PROJECTS_UPLOAD_CHUNK_BYTES", 4 * 1024 * 1024))
+SK_PROJECTS_UPLOAD_EXPIRY_HOURS = int(_env_number("SK_PROJECTS_UPLOAD_EXPIRY_HOURS", 48))
+SK_PROJECTS_PARTIAL_UPLOAD_DIR = os.environ.get("SK_PROJECTS_PARTIAL_UPLOAD_DIR", "")
+SK_DEMO_SEEDERS.append("smartkampung.projects.demo.seed")
 
 # --- letters ------------------------------------------------------------------------------------
 # Letter numbers run per letter type ("per_type") or as one sequence for all types ("single"),
@@ -295,3 +343,5 @@ SK_LETTERS_MAX_ATTACHMENTS = 10
 # Public verification: requests per minute and address (page / PDF check).
 SK_LETTERS_VERIFY_PER_MINUTE = int(os.environ.get("SK_LETTERS_VERIFY_PER_MINUTE", "60"))
 SK_LETTERS_CHECK_PER_MINUTE = int(os.environ.get("SK_LETTERS_CHECK_PER_MINUTE", "10"))
+# Runs after the population seeder (its demo letters need the demo residents).
+SK_DEMO_SEEDERS.append("smartkampung.letters.demo.seed")

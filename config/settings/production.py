@@ -21,5 +21,9 @@ LANGUAGE_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Submitting the domain to the browsers' preload list is the regency's decision (it binds
+    # every subdomain of e.g. banyuwangikab.go.id); set SECURE_HSTS_PRELOAD=true to opt in.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 if env_bool("SK_BEHIND_TLS_PROXY", True):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

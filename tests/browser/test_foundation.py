@@ -76,5 +76,6 @@ def test_map_shows_every_village_without_tiles(
     page.goto(f"{live_server.url}/map/")
     page.wait_for_selector("#map-status[data-count]")
     assert page.locator("#map-status").get_attribute("data-count") == "217"
+    assert page.locator("#map-status").inner_text() == "Batas wilayah ditampilkan: 217."
     assert errors == []
     assert axe_serious_violations(page) == []

@@ -91,3 +91,10 @@ def test_language_switch_to_english(operator) -> None:
     assert "Your roles" in html
     client.post("/i18n/setlang/", {"language": "id", "next": "/"})
     assert "Peran Anda" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_browser_language_does_not_override_indonesian_default(operator) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    client.force_login(operator)
+    assert '<html lang="id">' in client.get("/").content.decode()

@@ -38,9 +38,13 @@
           }
         }).addTo(map);
         if (!cfg.bbox) { map.fitBounds(layer.getBounds()); }
-        if (status) { status.textContent = (data.features || []).length + " \u2713"; status.setAttribute("data-count", String((data.features || []).length)); }
+        var count = data.type === "FeatureCollection" ? (data.features || []).length : 1;
+        if (status) {
+          status.textContent = (status.getAttribute("data-loaded-text") || "{n}").replace("{n}", String(count));
+          status.setAttribute("data-count", String(count));
+        }
       })
-      .catch(function () { if (status) { status.textContent = "\u26a0"; } });
+      .catch(function () { if (status) { status.textContent = status.getAttribute("data-error-text") || "!"; } });
   }
   if (document.readyState !== "loading") { init(); } else { document.addEventListener("DOMContentLoaded", init); }
 })();

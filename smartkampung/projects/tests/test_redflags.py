@@ -1,0 +1,415 @@
+"""Every rule with cases that must fire and must not, on real JPEGs with EXIF written in."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from smartkampung.projects import services
+from smartkampung.projects.models import FlagStatus, ProgressReport, Project, RedFlag, RuleCode
+from smartkampung.projects.redflags import detect_all, screen_project
+from smartkampung.regions.geo import parse_geojson_geometry
+
+from .factories import (
+    cropped,
+    inside_point,
+    jpeg,
+    offset,
+    project_data,
+    recompressed,
+    rotated,
+    scene,
+    stripped,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def flags(rule: str, status: str = FlagStatus.OPEN) -> list[RedFlag]:
+    return list(RedFlag.objects.filter(rule=rule, status=status))
+
+
+def make_project(operator: Any, village: Any, **kwargs: Any) -> Project:
+    return services.project_create(
+        actor=operator, village_code=village.code, data=project_data(village, **kwargs)
+    )
+
+
+def report(operator: Any, project: Project, stage: int, on: date | None = None) -> ProgressReport:
+    return services.report_create(
+        actor=operator, project=project, stage=stage, reported_on=on or date.today()
+    )
+
+
+def add_photo(operator: Any, rep: ProgressReport, data: bytes, **device: Any) -> Any:
+    return services.photo_add(actor=operator, report=rep, data=data, filename="p.jpg", **device)
+
+
+def site_photo(project: Project, seed: int, *, when: datetime | None = None, **kw: Any) -> bytes:
+    lat, lng = project.lat, project.lng
+    return jpeg(scene(seed), lat=lat, lng=lng, taken_at=when or timezone.localtime(), **kw)
+
+
+def at_site(project: Project) -> dict[str, float]:
+    return {"device_lat": project.lat, "device_lng": project.lng, "device_accuracy_m": 8.0}
+
+
+# --- DUPLICATE_PROJECT ----------------------------------------------------------------------
+
+
+def adjacent_village(village: Any) -> Any:
+    from smartkampung.regions.models import Region
+
+    mine = parse_geojson_geometry(village.boundary)
+    for other in Region.objects.filter(level="village").exclude(pk=village.pk).exclude(boundary=""):
+        if parse_geojson_geometry(other.boundary).distance(mine) < 1e-5:
+            return other
+    raise AssertionError("no adjacent village")
+
+
+def test_duplicate_fires_across_villages_and_fund_sources(operator, village, make_user):
+    # Two villages enter the same road on their common border, with different fund sources.
+    neighbour = adjacent_village(village)
+    other_operator = make_user(roles=[("village_operator", neighbour.code)])
+    from shapely.ops import nearest_points
+
+    a = parse_geojson_geometry(village.boundary)
+    b = parse_geojson_geometry(neighbour.boundary)
+    border, _ = nearest_points(a.boundary, b)
+    point = '{"type":"Point","coordinates":[%f,%f]}'
+    first = services.project_create(
+        actor=operator,
+        village_code=village.code,
+        data=project_data(village, geojson=point % (border.x, border.y)),
+    )
+    lat, lng = offset(border.y, border.x, north_m=30)
+    dup = services.project_create(
+        actor=other_operator,
+        village_code=neighbour.code,
+        data=project_data(
+            village,
+            title="Jalan rabat beton Dusun Krajan (lanjutan)",
+            fund_source="ADD",
+            geojson=point % (lng, lat),
+        ),
+    )
+    [flag] = flags(RuleCode.DUPLICATE_PROJECT)
+    assert flag.project_id == dup.pk and flag.other_project_id == first.pk
+    assert flag.village_id == neighbour.code
+    assert 20 < flag.evidence["distance_m"] < 40
+    assert flag.evidence["title_similarity"] >= 85
+    assert flag.severity == "high"
+
+
+def test_duplicate_same_work_type_overlapping_fires_without_similar_title(operator, village):
+    make_project(operator, village, title="Pengerasan jalan usaha tani", north_m=0)
+    make_project(operator, village, title="Peningkatan akses ke sawah", north_m=100)
+    [flag] = flags(RuleCode.DUPLICATE_PROJECT)
+    assert flag.evidence["same_work_type"] is True
+    assert flag.severity == "medium"
+
+
+def test_duplicate_does_not_fire_far_away_or_years_apart_or_different(operator, village):
+    make_project(operator, village, title="Pembangunan Jalan Dusun Krajan")
+    # Same title 800 m away: another road.
+    make_project(operator, village, title="Pembangunan Jalan Dusun Krajan", north_m=800)
+    # Same place, same title, 5 years earlier: beyond the N-year window.
+    make_project(operator, village, start=date.today() - timedelta(days=5 * 366), north_m=20)
+    # Same place, same period, different work and title.
+    make_project(operator, village, title="Posyandu Melati", work_type="building", east_m=40)
+    assert flags(RuleCode.DUPLICATE_PROJECT) == []
+
+
+def test_duplicate_finds_lines_touching_a_point(operator, village):
+    lat, lng = inside_point(village)
+    lat2, lng2 = offset(lat, lng, east_m=400)
+    line = f'{{"type":"LineString","coordinates":[[{lng},{lat}],[{lng2},{lat2}]]}}'
+    make_project(
+        operator, village, title="Saluran drainase Krajan", work_type="drain", geojson=line
+    )
+    make_project(
+        operator,
+        village,
+        title="Saluran drainase Krajan",
+        work_type="drain",
+        east_m=200,
+        north_m=30,
+    )
+    [flag] = flags(RuleCode.DUPLICATE_PROJECT)
+    assert flag.evidence["distance_m"] < 35
+
+
+# --- PHOTO_REUSE ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "copy,how",
+    [
+        (lambda d: d, "identical"),
+        (stripped, "full"),
+        (lambda d: recompressed(d, quality=55, scale=0.5), "full"),
+        (rotated, "rot"),
+        (lambda d: cropped(d, 0.05), "crop"),
+        (lambda d: cropped(d, 0.10), "crop"),
+    ],
+    ids=["identical", "stripped", "recompressed", "rotated", "cropped5", "cropped10"],
+)
+def test_photo_reuse_fires_for_copies_in_another_project(operator, village, copy, how):
+    a = make_project(operator, village, title="Talud Dusun Krajan", work_type="retaining_wall")
+    b = make_project(
+        operator, village, title="Gorong-gorong RT 3", work_type="culvert", north_m=900
+    )
+    original = site_photo(a, seed=7)
+    add_photo(operator, report(operator, a, 0), original, **at_site(a))
+    add_photo(operator, report(operator, b, 0), copy(original), **at_site(b))
+    [flag] = flags(RuleCode.PHOTO_REUSE)
+    assert {flag.project_id, flag.other_project_id} == {a.pk, b.pk}
+    assert flag.evidence["match"].startswith(how) or (
+        how == "crop" and "crop" in flag.evidence["match"]
+    )
+    assert flag.evidence["sha256_identical"] is (how == "identical")
+
+
+def test_photo_reuse_fires_for_an_earlier_stage_of_the_same_project(operator, village):
+    p = make_project(operator, village)
+    data = site_photo(p, seed=3)
+    add_photo(operator, report(operator, p, 0), data, **at_site(p))
+    later = add_photo(operator, report(operator, p, 50), stripped(data), **at_site(p))
+    [flag] = flags(RuleCode.PHOTO_REUSE)
+    assert flag.photo_id == later.pk and flag.evidence["same_project"] is True
+
+
+def test_photo_reuse_does_not_fire_for_different_photos_or_same_stage(operator, village):
+    p = make_project(operator, village)
+    q = make_project(operator, village, title="Posyandu", work_type="building", north_m=900)
+    r0 = report(operator, p, 0)
+    add_photo(operator, r0, site_photo(p, seed=1), **at_site(p))
+    add_photo(operator, r0, site_photo(p, seed=1, quality=70), **at_site(p))  # same stage
+    add_photo(operator, report(operator, p, 50), site_photo(p, seed=2), **at_site(p))
+    add_photo(operator, report(operator, q, 0), site_photo(q, seed=4), **at_site(q))
+    assert flags(RuleCode.PHOTO_REUSE) == []
+
+
+# --- GEOTAG_* -------------------------------------------------------------------------------
+
+
+def test_geotag_outside_village_fires(operator, village, other_village):
+    p = make_project(operator, village)
+    lat, lng = inside_point(other_village)
+    add_photo(
+        operator,
+        report(operator, p, 0),
+        jpeg(scene(1), lat=lat, lng=lng, taken_at=timezone.localtime()),
+    )
+    [flag] = flags(RuleCode.GEOTAG_OUTSIDE_VILLAGE)
+    assert flag.evidence["locations"][0]["source"] == "exif"
+    assert flags(RuleCode.GEOTAG_FAR_FROM_SITE) == []
+
+
+def test_geotag_far_from_site_fires_but_not_within_accuracy(operator, village):
+    p = make_project(operator, village)
+    r = report(operator, p, 0)
+    lat, lng = offset(p.lat, p.lng, north_m=600)
+    if not _inside(village, lat, lng):
+        lat, lng = offset(p.lat, p.lng, north_m=-600)
+    far = add_photo(
+        operator,
+        r,
+        jpeg(scene(1), taken_at=timezone.localtime()),
+        device_lat=lat,
+        device_lng=lng,
+        device_accuracy_m=10,
+    )
+    near_lat, near_lng = offset(p.lat, p.lng, east_m=300)
+    add_photo(
+        operator,
+        r,
+        jpeg(scene(2), taken_at=timezone.localtime()),
+        device_lat=near_lat,
+        device_lng=near_lng,
+        device_accuracy_m=80,
+    )
+    [flag] = flags(RuleCode.GEOTAG_FAR_FROM_SITE)
+    assert flag.photo_id == far.pk
+    assert flag.evidence["locations"][0]["distance_to_site_m"] > 550
+
+
+def _inside(village, lat, lng):
+    from smartkampung.regions.geo import parse_geojson_geometry, point_within
+
+    return point_within(parse_geojson_geometry(village.boundary), lat, lng)
+
+
+def test_geotag_missing_and_accuracy_zero_fire(operator, village):
+    p = make_project(operator, village)
+    r = report(operator, p, 0)
+    none = add_photo(operator, r, stripped(site_photo(p, seed=1)))
+    typed = add_photo(
+        operator, r, jpeg(scene(2)), device_lat=p.lat, device_lng=p.lng, device_accuracy_m=0
+    )
+    ok = add_photo(operator, r, site_photo(p, seed=3), **at_site(p))
+    found = {f.photo_id: f.evidence["reason"] for f in flags(RuleCode.GEOTAG_MISSING)}
+    assert found == {none.pk: "no_location", typed.pk: "device_accuracy_zero"}
+    assert ok.pk not in found
+
+
+# --- PHOTO_TIME_INCONSISTENT -----------------------------------------------------------------
+
+
+def test_photo_time_before_start_in_future_and_out_of_order(operator, village):
+    start = date.today() - timedelta(days=60)
+    p = make_project(operator, village, start=start, days=120)
+    now = timezone.localtime()
+    r0, r50 = report(operator, p, 0), report(operator, p, 50)
+    old = add_photo(operator, r0, site_photo(p, 1, when=now - timedelta(days=200)), **at_site(p))
+    future = add_photo(operator, r0, site_photo(p, 2, when=now + timedelta(days=3)), **at_site(p))
+    ok0 = add_photo(operator, r0, site_photo(p, 3, when=now - timedelta(days=50)), **at_site(p))
+    early50 = add_photo(
+        operator, r50, site_photo(p, 4, when=now - timedelta(days=100)), **at_site(p)
+    )
+    ok50 = add_photo(operator, r50, site_photo(p, 5, when=now - timedelta(days=20)), **at_site(p))
+    reasons = {
+        f.photo_id: [r["reason"] for r in f.evidence["reasons"]]
+        for f in flags(RuleCode.PHOTO_TIME_INCONSISTENT)
+    }
+    assert "before_start" in reasons[old.pk]
+    assert reasons[future.pk] == ["future"]
+    assert "stage_order" in reasons[early50.pk]
+    assert ok0.pk not in reasons and ok50.pk not in reasons
+
+
+# --- UNIT_COST_OUTLIER ----------------------------------------------------------------------
+
+
+def _costly_set(operator, village, n=10, base=500_000):
+    for i in range(n):
+        make_project(
+            operator,
+            village,
+            title=f"Jalan lingkungan {i}",
+            north_m=-1500 + i * 300,
+            east_m=(i % 2) * 2000,
+            budget=base * 100 + i * 1_000_000,
+            volume="100",
+            start=date.today() - timedelta(days=400 * (i % 3)),
+        )
+
+
+def test_unit_cost_outlier_fires_beyond_the_fence(operator, village, settings):
+    settings.SK_PROJECTS_DUPLICATE_DISTANCE_M = 1  # keep this test about costs
+    _costly_set(operator, village)
+    outlier = make_project(operator, village, title="Jalan mahal", budget=150_000_000, volume="100")
+    [flag] = flags(RuleCode.UNIT_COST_OUTLIER)
+    assert flag.project_id == outlier.pk
+    assert flag.evidence["unit_cost"] > flag.evidence["fence"]
+    assert flag.evidence["samples"] == 11
+
+
+def test_unit_cost_no_flag_within_the_fence_or_too_few(operator, village, settings):
+    settings.SK_PROJECTS_DUPLICATE_DISTANCE_M = 1
+    make_project(operator, village, title="Jalan mahal sendiri", budget=900_000_000, volume="10")
+    assert flags(RuleCode.UNIT_COST_OUTLIER) == []  # too few samples to judge
+    _costly_set(operator, village)
+    make_project(operator, village, title="Jalan wajar", budget=52_000_000, volume="100")
+    detect_all()
+    assert [f.project.title for f in flags(RuleCode.UNIT_COST_OUTLIER)] == ["Jalan mahal sendiri"]
+
+
+def ceiling_300k(**kwargs: Any) -> Decimal | None:
+    return Decimal(300_000) if kwargs["work_type"] == "road" else None
+
+
+def test_unit_cost_ceiling_lookup_is_pluggable(operator, village, settings):
+    settings.SK_UNIT_PRICE_CEILING_LOOKUP = f"{__name__}.ceiling_300k"
+    make_project(operator, village, budget=35_000_000, volume="100")  # 350,000 per metre
+    make_project(
+        operator,
+        village,
+        title="Gedung",
+        work_type="building",
+        budget=35_000_000,
+        volume="100",
+        unit="m2",
+        north_m=500,
+    )
+    [flag] = flags(RuleCode.UNIT_COST_OUTLIER)
+    assert flag.evidence["ssh_ceiling"] == 300_000 and flag.severity == "high"
+
+
+# --- PROGRESS_WITHOUT_EVIDENCE, STALLED ----------------------------------------------------
+
+
+def test_progress_without_evidence_after_grace_and_resolves_with_a_photo(operator, village):
+    p = make_project(operator, village)
+    r = report(operator, p, 50)
+    assert flags(RuleCode.PROGRESS_WITHOUT_EVIDENCE) == []  # still within the grace period
+    ProgressReport.objects.filter(pk=r.pk).update(created_at=timezone.now() - timedelta(days=4))
+    screen_project(p.pk)
+    [flag] = flags(RuleCode.PROGRESS_WITHOUT_EVIDENCE)
+    assert flag.evidence["stage"] == 50
+    add_photo(operator, r, site_photo(p, 1), **at_site(p))
+    flag.refresh_from_db()
+    assert flag.status == FlagStatus.RESOLVED
+    assert flags(RuleCode.PROGRESS_WITHOUT_EVIDENCE) == []
+
+
+def test_stalled_fires_past_end_below_100_only(operator, village):
+    late = make_project(operator, village, start=date.today() - timedelta(days=200), days=100)
+    done = make_project(
+        operator,
+        village,
+        title="Selesai",
+        work_type="building",
+        start=date.today() - timedelta(days=200),
+        days=100,
+        north_m=500,
+    )
+    report(operator, done, 0)
+    report(operator, done, 50)
+    report(operator, done, 100)
+    make_project(operator, village, title="Baru", work_type="bridge", north_m=-500)
+    [flag] = flags(RuleCode.STALLED)
+    assert flag.project_id == late.pk and flag.evidence["days_late"] == 100
+
+
+# --- the engine -----------------------------------------------------------------------------
+
+
+def test_detect_redflags_is_idempotent_and_keeps_decisions(operator, village, inspector):
+    a = make_project(operator, village)
+    make_project(operator, village, title="Jalan rabat beton Dusun Krajan", north_m=40)
+    b = make_project(operator, village, title="Posyandu", work_type="building", north_m=900)
+    data = site_photo(a, seed=9)
+    add_photo(operator, report(operator, a, 0), data, **at_site(a))
+    add_photo(operator, report(operator, b, 0), data, **at_site(b))
+    RedFlag.objects.all().delete()
+    call_command("detect_redflags", verbosity=0)
+    first = sorted(RedFlag.objects.values_list("rule", "key"))
+    assert (RuleCode.DUPLICATE_PROJECT, f"{a.pk}-{a.pk + 1}") in first
+    assert any(rule == RuleCode.PHOTO_REUSE for rule, _ in first)
+    flag = RedFlag.objects.get(rule=RuleCode.PHOTO_REUSE)
+    services.flag_decide(actor=inspector, flag=flag, decision="dismissed", note="Foto papan nama.")
+    call_command("detect_redflags", verbosity=0)
+    call_command("detect_redflags", verbosity=0)
+    assert sorted(RedFlag.objects.values_list("rule", "key")) == first
+    flag.refresh_from_db()
+    assert flag.status == FlagStatus.DISMISSED and flag.decision_note == "Foto papan nama."
+
+
+def test_screening_and_full_run_agree(operator, village, other_village, make_user):
+    other_op = make_user(roles=[("village_operator", other_village.code)])
+    a = make_project(operator, village)
+    make_project(operator, village, title="Jalan rabat beton Dusun Krajan", north_m=40)
+    c = make_project(other_op, other_village, title="Drainase", work_type="drain")
+    data = site_photo(a, seed=11)
+    add_photo(operator, report(operator, a, 0), data)
+    add_photo(other_op, report(other_op, c, 0), rotated(data), **at_site(c))
+    screened = sorted(RedFlag.objects.values_list("rule", "key", "severity"))
+    RedFlag.objects.all().delete()
+    detect_all()
+    assert sorted(RedFlag.objects.values_list("rule", "key", "severity")) == screened

@@ -1,0 +1,203 @@
+"""Pages: map and list, project form, project page with progress upload, photo streaming,
+the red-flag queue and decision."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from smartkampung.projects import services
+from smartkampung.projects.models import FlagStatus, ProgressPhoto, Project, RedFlag
+
+from .factories import inside_point, jpeg, project_data, scene
+
+pytestmark = pytest.mark.django_db
+
+
+def _project(operator: Any, village: Any, **kw: Any) -> Project:
+    return services.project_create(
+        actor=operator, village_code=village.code, data=project_data(village, **kw)
+    )
+
+
+def test_map_page_lists_projects_in_scope_with_few_queries(
+    operator, village, other_village, make_user, login_client, django_assert_max_num_queries
+):
+    other_op = make_user(roles=[("village_operator", other_village.code)])
+    for i in range(5):
+        _project(
+            operator, village, title=f"Proyek {i}", north_m=i * 400 - 800, work_type="building"
+        )
+    _project(other_op, other_village, title="Proyek lain")
+    client = login_client(operator)
+    with django_assert_max_num_queries(14):
+        html = client.get("/projects/").content.decode()
+    assert "Proyek 3" in html and "Proyek lain" not in html
+    geo = client.get("/projects/map.geojson").json()
+    assert len(geo["features"]) == 5
+    assert client.get("/projects/?village=" + other_village.code).status_code == 200
+
+
+def test_citizen_and_anonymous_see_no_projects(village, make_user, login_client, client):
+    citizen = make_user(roles=[("citizen", village.code)])
+    assert login_client(citizen).get("/projects/").status_code == 404
+    assert client.get("/projects/").status_code == 302
+
+
+def test_operator_creates_project_through_the_form(operator, village, login_client):
+    lat, lng = inside_point(village)
+    client = login_client(operator)
+    assert client.get("/projects/new/").status_code == 200
+    response = client.post(
+        "/projects/new/",
+        {
+            "village": village.code,
+            "title": "Drainase Dusun Krajan",
+            "work_type": "drain",
+            "activity_code": "02.03.14",
+            "fund_source": "DDS",
+            "budget": "80000000",
+            "volume": "200",
+            "unit": "m",
+            "executor": "TPK",
+            "planned_start": "2026-03-01",
+            "planned_end": "2026-06-30",
+            "lat": "",
+            "lng": "",
+            "geometry": f'{{"type":"LineString","coordinates":[[{lng},{lat}],[{lng + 0.001},{lat}]]}}',  # noqa: E501
+        },
+    )
+    project = Project.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/projects/{project.pk}/"
+    assert project.geometry_kind == "line" and project.unit_cost == 400000
+
+
+def test_form_refuses_a_location_outside_the_village(
+    operator, village, other_village, login_client
+):
+    lat, lng = inside_point(other_village)
+    response = login_client(operator).post(
+        "/projects/new/",
+        {
+            "village": village.code,
+            "title": "Jalan",
+            "work_type": "road",
+            "fund_source": "DDS",
+            "budget": "1000",
+            "volume": "1",
+            "unit": "m",
+            "planned_start": "2026-03-01",
+            "planned_end": "2026-06-30",
+            "lat": str(lat),
+            "lng": str(lng),
+        },
+    )
+    assert response.status_code == 400
+    assert (
+        "outside the village" in response.content.decode() or "di luar" in response.content.decode()
+    )
+    assert not Project.objects.exists()
+
+
+def test_progress_with_photos_and_scoped_exif_free_photo(
+    operator, village, login_client, other_village, make_user
+):
+    project = _project(operator, village)
+    client = login_client(operator)
+    data = jpeg(scene(5), lat=project.lat, lng=project.lng, taken_at=timezone.localtime())
+    photo = io.BytesIO(data)
+    photo.name = "foto.jpg"
+    response = client.post(
+        f"/projects/{project.pk}/progress/",
+        {
+            "stage": "0",
+            "reported_on": timezone.localdate().isoformat(),
+            "note": "Mulai",
+            "photos": [photo],
+            "device_lat": str(project.lat),
+            "device_lng": str(project.lng),
+            "device_accuracy_m": "6",
+        },
+    )
+    assert response.status_code == 302
+    stored = ProgressPhoto.objects.get()
+    assert stored.device_accuracy_m == 6 and stored.exif_lat is not None
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert f"/projects/photos/{stored.pk}/thumb/" in page
+    thumb = client.get(f"/projects/photos/{stored.pk}/thumb/")
+    assert thumb["Content-Type"] == "image/jpeg" and thumb["X-Content-Type-Options"] == "nosniff"
+    with Image.open(io.BytesIO(thumb.content)) as img:
+        assert not img.getexif() and max(img.size) <= 320
+    original = client.get(f"/projects/photos/{stored.pk}/original/")
+    assert original.content == data and "attachment" in original["Content-Disposition"]
+    outsider = make_user(roles=[("village_operator", other_village.code)])
+    assert login_client(outsider).get(f"/projects/photos/{stored.pk}/thumb/").status_code == 404
+    assert login_client(outsider).get(f"/projects/{project.pk}/").status_code == 404
+
+
+def test_page_refuses_a_non_image_named_jpg_and_stores_nothing(
+    operator, village, login_client, settings
+):
+    project = _project(operator, village)
+    fake = io.BytesIO(b"<html><script>alert(1)</script></html>")
+    fake.name = "foto.jpg"
+    login_client(operator).post(
+        f"/projects/{project.pk}/progress/",
+        {"stage": "0", "reported_on": timezone.localdate().isoformat(), "photos": [fake]},
+    )
+    assert not ProgressPhoto.objects.exists()
+    media = settings.MEDIA_ROOT / "projects"
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+def test_inspector_queue_counts_and_decision(operator, village, inspector, camat, login_client):
+    a = _project(operator, village)
+    _project(operator, village, title="Jalan rabat beton Dusun Krajan", north_m=30)
+    flag = RedFlag.objects.get()
+    client = login_client(inspector)
+    html = client.get("/projects/flags/").content.decode()
+    assert "Kemungkinan kegiatan ganda" in html  # Indonesian by default
+    assert village.name in html
+    detail = client.get(f"/projects/flags/{flag.pk}/")
+    assert detail.status_code == 200 and a.title in detail.content.decode()
+    assert (
+        client.post(
+            f"/projects/flags/{flag.pk}/", {"decision": "confirmed", "note": ""}
+        ).status_code
+        == 400
+    )
+    response = client.post(
+        f"/projects/flags/{flag.pk}/", {"decision": "confirmed", "note": "Dicek lapangan."}
+    )
+    assert response.status_code == 302
+    flag.refresh_from_db()
+    assert flag.status == FlagStatus.CONFIRMED and flag.decided_by == inspector
+    # A kecamatan officer sees the flag but may not decide.
+    camat_client = login_client(camat)
+    assert camat_client.get(f"/projects/flags/{flag.pk}/").status_code == 200
+    # The village does not see the queue.
+    assert login_client(operator).get("/projects/flags/").status_code == 404
+    assert login_client(operator).get(f"/projects/flags/{flag.pk}/").status_code == 404
+
+
+def test_village_page_has_a_projects_panel(operator, village, login_client):
+    _project(operator, village, title="Balai dusun")
+    html = login_client(operator).get(f"/villages/{village.code}/").content.decode()
+    assert "Balai dusun" in html
+
+
+def test_flag_queue_query_count_does_not_grow_with_flags(
+    operator, village, inspector, login_client, django_assert_max_num_queries
+):
+    for i in range(6):
+        _project(operator, village, title=f"Jalan usaha tani {i}", north_m=i * 350 - 900)
+        _project(operator, village, title=f"Jalan usaha tani {i}", north_m=i * 350 - 880)
+    assert RedFlag.objects.count() >= 6
+    client = login_client(inspector)
+    with django_assert_max_num_queries(14):
+        response = client.get("/projects/flags/")
+    assert response.status_code == 200
