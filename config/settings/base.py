@@ -264,6 +264,7 @@ SK_ANONYMOUS_HOME_URL = os.environ.get("SK_ANONYMOUS_HOME_URL", "/accounts/login
 # Key for secrets at rest (TOTP seeds, letter-signing keys); derived from SECRET_KEY if unset.
 SK_ENCRYPTION_KEY = os.environ.get("SK_ENCRYPTION_KEY", "")
 
+
 # --- projects ---
 # e-Village Monitoring (README "e-Village Monitoring"): stages, geometry and red-flag thresholds.
 # Every threshold may be set in the environment under the same name.
