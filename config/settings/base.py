@@ -250,6 +250,8 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 # Functions that `manage.py demo_seed` runs in order; each app adds its own demo data.
 SK_DEMO_SEEDERS = [
     "smartkampung.accounts.demo.seed",
+    "smartkampung.budgets.demo.seed",
+    "smartkampung.population.demo.seed",
 ]
 
 LOGGING = {
@@ -313,6 +315,27 @@ SK_PROJECTS_UPLOAD_CHUNK_BYTES = int(_env_number("SK_PROJECTS_UPLOAD_CHUNK_BYTES
 SK_PROJECTS_UPLOAD_EXPIRY_HOURS = int(_env_number("SK_PROJECTS_UPLOAD_EXPIRY_HOURS", 48))
 SK_PROJECTS_PARTIAL_UPLOAD_DIR = os.environ.get("SK_PROJECTS_PARTIAL_UPLOAD_DIR", "")
 SK_DEMO_SEEDERS.append("smartkampung.projects.demo.seed")
+
+# --- budgets ------------------------------------------------------------------------------------
+# "No money ahead of evidence": dotted paths to callables ``check(*, item, amount, actor)`` that
+# return a refusal message (str) or None. The disbursement approval service calls each in order,
+# the way Django calls its authentication backends; the first message refuses the approval and
+# nothing changes. The projects app appends its progress check here (docs/budgets.md).
+SK_DISBURSEMENT_CHECKS: list[str] = []
+
+# --- population ---------------------------------------------------------------------------------
+# Citizens log in with their NIK (smartkampung.population.backends, ADR 0013).
+AUTHENTICATION_BACKENDS = [
+    *AUTHENTICATION_BACKENDS,
+    "smartkampung.population.backends.NikBackend",
+]
+# Hours an activation code from the village office stays valid.
+SK_POPULATION_ACTIVATION_HOURS = int(os.environ.get("SK_POPULATION_ACTIVATION_HOURS", "72"))
+# Largest resident import file (CSV or XLSX) and most rows in one file.
+SK_POPULATION_IMPORT_MAX_BYTES = int(
+    os.environ.get("SK_POPULATION_IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
+)
+SK_POPULATION_IMPORT_MAX_ROWS = int(os.environ.get("SK_POPULATION_IMPORT_MAX_ROWS", "200000"))
 
 # --- letters ------------------------------------------------------------------------------------
 # Letter numbers run per letter type ("per_type") or as one sequence for all types ("single"),

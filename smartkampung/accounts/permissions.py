@@ -94,10 +94,9 @@ def scope_q(actor: Any, roles: Iterable[str], *, field: str = "village") -> Q:
     """A filter for rows whose ``field`` (a FK to a village, or a code column) lies in scope.
 
     ``field`` names the relation, e.g. ``"village"`` or ``"household__village"``; the match is
-    on the stored code (``<field>_id``) so no join is needed.
+    on the stored code (``<field>__pk``, which Django reads from the foreign-key column, so no
+    join is needed; ``<field>_id__startswith`` is not a lookup Django accepts on a foreign key).
     """
-    # A relation is matched on its target's primary key (``village__pk``): Django compares the
-    # local column without a join, and unlike ``village_id`` it accepts ``startswith``.
     column = field if field.endswith(("_id", "code")) else f"{field}__pk"
     q = Q(pk__in=[])
     for code in scope_codes(actor, roles):

@@ -1,4 +1,9 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +11,57 @@ class PopulationConfig(AppConfig):
     name = "smartkampung.population"
     label = "population"
     verbose_name = _("Population")
+
+    def nav_items(self, request: HttpRequest) -> list[Any]:
+        from django.urls import reverse
+
+        from smartkampung.accounts.permissions import Role, has_role_anywhere
+        from smartkampung.core.navigation import NavItem
+
+        from .permissions import REGISTER_READ_ROLES, STATISTICS_ROLES
+
+        user = request.user
+        if not user.is_authenticated:
+            return []
+        items = []
+        if has_role_anywhere(user, REGISTER_READ_ROLES):
+            items.append(
+                NavItem(
+                    label=str(_("Residents")), url=reverse("population:resident_list"), order=20
+                )
+            )
+        if has_role_anywhere(user, STATISTICS_ROLES):
+            items.append(
+                NavItem(
+                    label=str(_("Population statistics")),
+                    url=reverse("population:statistics_home"),
+                    order=25,
+                )
+            )
+        if has_role_anywhere(user, {Role.CITIZEN}):
+            items.append(NavItem(label=str(_("My record")), url=reverse("population:me"), order=5))
+        return items
+
+    def village_panels(self, request: HttpRequest, village: Any) -> list[Any]:
+        from smartkampung.core.navigation import Panel
+
+        from .permissions import can_edit_register, can_export_register, can_read_register
+        from .statistics import population_statistics
+
+        user = request.user
+        if not can_read_register(user, village.code):
+            return []
+        stats = population_statistics(region_code=village.code)
+        return [
+            Panel(
+                template="population/partials/village_panel.html",
+                context={
+                    "village": village,
+                    "total": stats.total,
+                    "households": stats.households,
+                    "can_edit": can_edit_register(user, village.code),
+                    "can_export": can_export_register(user, village.code),
+                },
+                order=20,
+            )
+        ]

@@ -39,6 +39,17 @@ def test_scope_q_filters_rows_by_village_code(make_user):
     assert all(c.startswith("35.10.01") for c in codes)
 
 
+def test_scope_q_on_a_foreign_key_to_a_village(make_user):
+    """The default ``field="village"`` (a FK, as every domain row has) filters by prefix."""
+    from smartkampung.accounts.models import RoleAssignment
+
+    user = make_user(roles=[(Role.DISTRICT_OFFICER, KEC_PESANGGARAN)])
+    make_user(roles=[(Role.CITIZEN, SARONGAN)])
+    make_user(roles=[(Role.CITIZEN, SUKOREJO)])
+    grants = RoleAssignment.objects.filter(scope_q(user, {Role.DISTRICT_OFFICER}, field="scope"))
+    assert {g.scope_id for g in grants} == {KEC_PESANGGARAN, SARONGAN}
+
+
 def test_nobody_sees_anything_without_grants():
     anon = AnonymousUser()
     assert not has_role(anon, {Role.REGENCY_OFFICER}, SARONGAN)

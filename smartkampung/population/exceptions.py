@@ -1,0 +1,36 @@
+"""Population errors with stable codes (the API returns them as ``code``)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from smartkampung.core.exceptions import Conflict, DomainError, ValidationFailed
+
+
+class PopulationErrorCode(StrEnum):
+    INVALID_RECORD = "invalid_record"
+    NIK_TAKEN = "nik_taken"
+    KK_OTHER_VILLAGE = "kk_other_village"
+    HOUSEHOLD_HAS_HEAD = "household_has_head"
+    NOT_LIVING = "not_living"
+    SAME_VILLAGE = "same_village"
+    ACTIVATION_INVALID = "activation_invalid"
+    IMPORT_INVALID = "import_invalid"
+    IMPORT_FILE = "import_file"
+
+
+class PopulationError(DomainError):
+    code = "population_error"
+    status = 400
+
+
+class RecordInvalid(ValidationFailed):
+    """``details`` maps each field to its problems: {"nik": ["..."]}."""
+
+    code = PopulationErrorCode.INVALID_RECORD
+
+
+class StateConflict(Conflict):
+    """The resident's status does not allow this event (e.g. the death of a dead person)."""
+
+    code = PopulationErrorCode.NOT_LIVING
