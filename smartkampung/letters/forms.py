@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,7 @@ from smartkampung.accounts.models import Role
 
 from .composition import LETTER_PLACEHOLDERS, SUBJECT_PLACEHOLDERS
 from .exceptions import LetterInvalid
-from .models import DEFAULT_NUMBER_FORMAT, LetterType
+from .models import DEFAULT_NUMBER_FORMAT, FieldKind, FieldSpec, LetterType
 from .numbering import TOKENS
 from .permissions import ASSIGNABLE_ROLES
 from .services.catalogue import (
@@ -164,3 +165,88 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+ACCEPT = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
+
+
+def _field_for(spec: FieldSpec) -> forms.Field:
+    common: dict[str, Any] = {"label": spec.label, "required": spec.required}
+    if spec.kind == FieldKind.TEXTAREA:
+        return forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 3}), **common)
+    if spec.kind == FieldKind.DATE:
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if spec.kind == FieldKind.NUMBER:
+        return forms.IntegerField(min_value=0, max_value=999_999_999, **common)
+    if spec.kind == FieldKind.CHOICE:
+        choices = [("", "—"), *[(c, c) for c in spec.choices]]
+        return forms.ChoiceField(choices=choices, **common)
+    return forms.CharField(max_length=200, **common)
+
+
+class LetterRequestForm(forms.Form):
+    """The fields of one letter type, the documents it asks for, and (for a citizen) whom the
+    letter is for. Files are only read here; the service checks their content."""
+
+    def __init__(
+        self,
+        *args: Any,
+        letter_type: LetterType,
+        subjects: list[tuple[int, str]] | None = None,
+        with_files: bool = True,
+        existing_documents: set[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.letter_type = letter_type
+        if subjects is not None:
+            self.fields["resident"] = forms.TypedChoiceField(
+                label=_("The letter is for"),
+                choices=subjects,
+                coerce=int,
+                widget=forms.RadioSelect,
+                initial=subjects[0][0] if subjects else None,
+            )
+        for spec in letter_type.field_specs:
+            self.fields[f"f_{spec.key}"] = _field_for(spec)
+        if with_files:
+            existing = existing_documents or set()
+            for doc in letter_type.document_specs:
+                self.fields[f"d_{doc.key}"] = forms.FileField(
+                    label=doc.label,
+                    required=doc.required and doc.key not in existing,
+                    widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+                    help_text=_("Photo (JPEG, PNG) or PDF, at most %(mb)d MB.")
+                    % {"mb": settings.SK_LETTERS_ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+                )
+
+    def values(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for spec in self.letter_type.field_specs:
+            value = self.cleaned_data.get(f"f_{spec.key}")
+            if value not in (None, ""):
+                out[spec.key] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        return out
+
+    def file_fields(self) -> list[tuple[str, Any]]:
+        return [
+            (doc.key, self.cleaned_data.get(f"d_{doc.key}"))
+            for doc in self.letter_type.document_specs
+            if self.cleaned_data.get(f"d_{doc.key}")
+        ]
+
+    def apply_errors(self, details: Any) -> bool:
+        """Show the service's per-field problems next to the fields; True if any matched."""
+        if not isinstance(details, dict):
+            return False
+        matched = False
+        for key, message in details.items():
+            name = f"f_{key}"
+            if name in self.fields:
+                self.add_error(name, str(message))
+                matched = True
+        return matched
+
+
+class ResidentSearchForm(forms.Form):
+    q = forms.CharField(label=_("NIK or name"), max_length=100, required=False)

@@ -57,3 +57,16 @@ def can_check(actor: Any, verifier_roles: list[str], village_code: str) -> bool:
 
 def can_approve(actor: Any, approver_roles: list[str], village_code: str) -> bool:
     return has_role(actor, approver_roles or DEFAULT_APPROVER_ROLES, village_code)
+
+
+def is_applicant(actor: Any, request: Any) -> bool:
+    """The citizen who follows the request, or whoever filled it in."""
+    return bool(getattr(actor, "is_authenticated", False)) and actor.pk in (
+        request.requested_by_id,
+        request.applicant_id,
+    )
+
+
+def can_view_request(actor: Any, request: Any) -> bool:
+    """Its applicant, or the village staff of its village."""
+    return is_applicant(actor, request) or can_view_village_letters(actor, request.village_id)

@@ -122,3 +122,63 @@ class SpmOut(Schema):
     nik: str
     valid_until: dt.date | None
     status: str
+
+
+class RequestIn(Schema):
+    type: str = Field(max_length=20)
+    resident_id: int
+    values: dict[str, str | int] = {}
+    submit: bool = False
+
+
+class ValuesIn(Schema):
+    values: dict[str, str | int]
+
+
+class AttachmentOut(Schema):
+    id: int
+    document_key: str
+    content_type: str
+    size: int
+    sha256: str
+    created_at: dt.datetime
+
+
+class EventOut(Schema):
+    status_from: str
+    status_to: str
+    actor: str | None
+    note: str
+    created_at: dt.datetime
+
+
+class RequestOut(Schema):
+    id: int
+    type: str
+    type_title: str
+    village_code: str
+    resident_id: int
+    resident_name: str
+    resident_nik_masked: str
+    channel: str
+    status: str
+    status_reason: str
+    values: dict[str, str]
+    created_at: dt.datetime
+    submitted_at: dt.datetime | None
+    letter_id: int | None
+    letter_number: str | None
+    attachments: list[AttachmentOut]
+    history: list[EventOut]
+
+
+class NoteIn(Schema):
+    note: str = Field("", max_length=1000)
+
+
+class NotificationOut(Schema):
+    id: int
+    message: str
+    url: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None

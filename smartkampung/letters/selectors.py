@@ -10,18 +10,29 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartkampung.accounts.permissions import Role, actor_grants, scope_codes, scope_q
+from smartkampung.accounts.permissions import Role, actor_grants, has_role, scope_codes, scope_q
 from smartkampung.core.exceptions import NotFound
 from smartkampung.regions.models import Level, Region
 
-from .models import CertificateAuthority, Letter, LetterType, SignerCertificate
+from .models import (
+    OPEN_STATUSES,
+    Attachment,
+    CertificateAuthority,
+    Letter,
+    LetterRequest,
+    LetterType,
+    Notification,
+    RequestStatus,
+    SignerCertificate,
+)
 from .permissions import (
     OVERVIEW_ROLES,
     VILLAGE_LETTER_STAFF,
+    can_view_request,
     regency_code_of,
 )
 
@@ -222,8 +233,23 @@ def spm_issued_list(*, actor: Any, region_code: str, year: int) -> QuerySet[Lett
 
 
 def letter_get_for_download(*, actor: Any, letter_id: int) -> Letter:
-    """A letter whose PDF the actor may download: village staff of its village."""
-    return letter_get_for_staff(actor=actor, letter_id=letter_id)
+    """A letter whose PDF the actor may download: village staff of its village, or the
+    applicant of the request it was issued for."""
+    letter = (
+        Letter.objects.select_related("letter_type", "village", "request")
+        .filter(pk=letter_id)
+        .first()
+    )
+    if letter is None:
+        raise NotFound(_("Not found."))
+    staff = letter_list_for_staff(actor=actor).filter(pk=letter_id).exists()
+    applicant = letter.request is not None and getattr(actor, "pk", None) in (
+        letter.request.requested_by_id,
+        letter.request.applicant_id,
+    )
+    if not (staff or applicant):
+        raise NotFound(_("Not found."))
+    return letter
 
 
 def letters_awaiting_signature() -> list[int]:
@@ -233,3 +259,108 @@ def letters_awaiting_signature() -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+# --- requests ---------------------------------------------------------------------------------
+
+
+def request_subjects_for_citizen(*, actor: Any) -> list[Any]:
+    """The residents a citizen may request letters for: themselves and their household's
+    members (living or not: a death certificate is requested by the family)."""
+    from smartkampung.population.models import Resident
+    from smartkampung.population.selectors import resident_for_citizen
+
+    own = resident_for_citizen(user=actor)
+    if own is None or not has_role(actor, {Role.CITIZEN}, own.village_id):
+        return []
+    if own.household_id is None:
+        return [own]
+    members = list(
+        Resident.objects.filter(household_id=own.household_id)
+        .exclude(status="moved_away")
+        .select_related("village")
+        .order_by("family_role", "birth_date")
+    )
+    return [own, *[m for m in members if m.pk != own.pk]]
+
+
+def letter_request_list_for_applicant(*, actor: Any) -> QuerySet[LetterRequest]:
+    """The requests a citizen made or follows."""
+    if not getattr(actor, "is_authenticated", False):
+        return LetterRequest.objects.none()
+    return (
+        LetterRequest.objects.filter(Q(requested_by=actor) | Q(applicant=actor))
+        .select_related("letter_type", "resident", "letter")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def letter_request_queue(
+    *, actor: Any, status: str | None = None, village_code: str | None = None
+) -> QuerySet[LetterRequest]:
+    """The village office's requests (village staff in scope), oldest waiting first."""
+    qs = LetterRequest.objects.filter(scope_q(actor, VILLAGE_LETTER_STAFF)).exclude(
+        status=RequestStatus.DRAFT, channel="online"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if village_code:
+        qs = qs.filter(village_id=village_code)
+    return qs.select_related("letter_type", "resident", "village").order_by(
+        F("submitted_at").asc(nulls_last=True), "pk"
+    )
+
+
+def letter_request_get(*, actor: Any, request_id: int) -> LetterRequest:
+    """One request, for its applicant or the staff of its village; 404 otherwise."""
+    request = (
+        LetterRequest.objects.select_related("letter_type", "resident", "village", "letter")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None or not can_view_request(actor, request):
+        raise NotFound(_("Not found."))
+    return request
+
+
+def attachment_get(*, actor: Any, attachment_id: int) -> Attachment:
+    attachment = Attachment.objects.select_related("request").filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound(_("Not found."))
+    letter_request_get(actor=actor, request_id=attachment.request_id)
+    return attachment
+
+
+def aggregate_backlog(*, region_code: str) -> dict[str, Any]:
+    """Requests the village offices still have to act on below ``region_code`` (counts only)."""
+    qs = LetterRequest.objects.filter(
+        Q(village_id=region_code) | Q(village__pk__startswith=region_code + "."),
+        status__in=[*OPEN_STATUSES, RequestStatus.RETURNED],
+    )
+    counts = dict(qs.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    oldest = (
+        qs.filter(status__in=OPEN_STATUSES, submitted_at__isnull=False)
+        .order_by("submitted_at")
+        .values_list("submitted_at", flat=True)
+        .first()
+    )
+    return {
+        "open": sum(counts.get(s, 0) for s in OPEN_STATUSES),
+        "submitted": counts.get(RequestStatus.SUBMITTED, 0),
+        "returned": counts.get(RequestStatus.RETURNED, 0),
+        "verified": counts.get(RequestStatus.VERIFIED, 0),
+        "oldest_hours": round((timezone.now() - oldest).total_seconds() / 3600, 1)
+        if oldest
+        else None,
+    }
+
+
+# --- notifications ----------------------------------------------------------------------------
+
+
+def notification_list(*, actor: Any, unread_only: bool = False) -> QuerySet[Notification]:
+    """The actor's own notifications, newest first."""
+    if not getattr(actor, "is_authenticated", False):
+        return Notification.objects.none()
+    qs = Notification.objects.filter(user_id=actor.pk)
+    return qs.filter(read_at__isnull=True) if unread_only else qs

@@ -25,6 +25,7 @@ def overview(
         "year": scope.year,
         "by_village": selectors.aggregate_letters_by_village(region_code=code, year=scope.year),
         "by_type": selectors.aggregate_letters_by_type(region_code=code, year=scope.year),
+        "backlog": selectors.aggregate_backlog(region_code=code),
     }
 
 

@@ -44,6 +44,13 @@ class Letter(models.Model):
     letter_type = models.ForeignKey(
         "letters.LetterType", on_delete=models.PROTECT, related_name="letters"
     )
+    request = models.OneToOneField(
+        "letters.LetterRequest",
+        on_delete=models.PROTECT,
+        related_name="letter",
+        null=True,
+        blank=True,
+    )
     # Numbering: the counter it came from, and the formatted number printed on the letter.
     sequence_key = models.CharField(max_length=20)
     year = models.PositiveSmallIntegerField()

@@ -26,6 +26,7 @@ from smartkampung.regions.models import Kind, Region
 
 from ..composition import Letterhead, LetterSubject, compose_blocks, signer_position
 from ..exceptions import LetterConflict, LetterErrorCode, LetterInvalid
+from ..fields import printable_values
 from ..models import Letter, LetterType
 from ..numbering import number_allocate
 from ..pdf import Block, LetterDocument, date_id, typeset
@@ -59,6 +60,7 @@ def letter_create_numbered(
     values: dict[str, str],
     signer: Any,
     now: dt.datetime,
+    request: Any = None,
 ) -> Letter:
     """Number and store a letter (not yet signed). Runs inside the caller's transaction."""
     day = timezone.localdate(now)
@@ -69,7 +71,7 @@ def letter_create_numbered(
         body=letter_type.body,
         subject=subject,
         field_specs=letter_type.field_specs,
-        values=values,
+        values=printable_values(letter_type.field_specs, values),
         head=head,
         position=position,
         day=day,
@@ -80,6 +82,7 @@ def letter_create_numbered(
     return Letter.objects.create(
         village=village,
         letter_type=letter_type,
+        request=request,
         sequence_key=allocated.sequence_key,
         year=allocated.year,
         sequence_number=allocated.sequence_number,
@@ -186,6 +189,9 @@ def letter_sign(*, letter_id: int) -> Letter:
         locked.signature_reference = reference[:200]
         locked.signed_at = timezone.now()
         locked.save(update_fields=["pdf", "pdf_sha256", "signature_reference", "signed_at"])
+        from .requests import request_letter_signed
+
+        request_letter_signed(letter=locked)
         audit.record(
             None, "letters.letter_sign", locked, {"number": locked.number, "sha256": digest}
         )
@@ -228,6 +234,9 @@ def letter_revoke(*, actor: Any, letter_id: int, reason: str) -> Letter:
         letter.revoked_by = actor
         letter.revoke_reason = reason[:1000]
         letter.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+        from .requests import request_letter_revoked
+
+        request_letter_revoked(letter=letter, actor=actor)
         audit.record(actor, "letters.letter_revoke", letter, {"number": letter.number})
     return letter
 

@@ -48,6 +48,6 @@ def notification_deliver(*, notification_id: int) -> None:
 
 
 def notifications_mark_read(*, actor: Any) -> int:
-    return Notification.objects.filter(user=actor, read_at__isnull=True).update(
+    return Notification.objects.filter(user_id=actor.pk, read_at__isnull=True).update(
         read_at=timezone.now()
     )

@@ -82,3 +82,62 @@ def issue_letter(
 @pytest.fixture
 def issued_letter(spm: LetterType, village: Region, head: User) -> Letter:
     return issue_letter(letter_type=spm, village=village, signer=head)
+
+
+# --- residents and requests (population register) --------------------------------------------
+
+CITIZEN_PASSWORD = "warga-password-2026"
+
+
+def jpeg_bytes(size: tuple[int, int] = (40, 30)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def pdf_bytes() -> bytes:
+    """A small, harmless PDF (typeset, so it parses)."""
+    import typst
+
+    return typst.compile(b"= Kartu Keluarga\nSalinan.", format="pdf")
+
+
+@pytest.fixture
+def citizen(operator: User, village: Region) -> Any:
+    """Siti Aminah, a resident of Sarongan with an activated citizen login."""
+    import datetime as dt
+
+    from smartkampung.population.codes import Sex
+    from smartkampung.population.services.access import activation_code_issue, citizen_activate
+    from smartkampung.population.testing import make_resident
+
+    resident = make_resident(
+        actor=operator,
+        village=village,
+        full_name="Siti Aminah",
+        sex=Sex.FEMALE,
+        birth_date=dt.date(1990, 7, 5),
+    )
+    code = activation_code_issue(actor=operator, resident=resident)
+    citizen_activate(nik=resident.nik, code=code, password=CITIZEN_PASSWORD, address=None)
+    resident.refresh_from_db()
+    return resident
+
+
+@pytest.fixture
+def spm_request(citizen: Any, spm: LetterType) -> Any:
+    """A submitted SPM request with both required documents."""
+    from smartkampung.letters.services.requests import Upload, letter_request_create
+
+    return letter_request_create(
+        actor=citizen.user,
+        letter_type=spm,
+        resident=citizen,
+        values={"keperluan": "pelayanan kesehatan gratis"},
+        uploads=[Upload("ktp", "ktp.jpg", jpeg_bytes()), Upload("kk", "kk.pdf", pdf_bytes())],
+        submit=True,
+    )

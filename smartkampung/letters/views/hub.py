@@ -6,9 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from smartkampung.accounts.permissions import has_role_anywhere
+from smartkampung.accounts.permissions import Role, has_role_anywhere
 
-from ..permissions import VILLAGE_LETTER_STAFF, can_manage_letter_types, can_view_overview
+from .. import selectors
+from ..permissions import (
+    COUNTER_ROLES,
+    VILLAGE_LETTER_STAFF,
+    can_manage_letter_types,
+    can_view_overview,
+)
 
 
 @login_required
@@ -18,8 +24,11 @@ def hub(request: HttpRequest) -> HttpResponse:
         request,
         "letters/hub.html",
         {
+            "is_citizen": has_role_anywhere(user, {Role.CITIZEN}),
             "is_staff": has_role_anywhere(user, VILLAGE_LETTER_STAFF),
+            "at_counter": has_role_anywhere(user, COUNTER_ROLES),
             "can_overview": can_view_overview(user),
             "can_manage": can_manage_letter_types(user),
+            "unread": selectors.notification_list(actor=user, unread_only=True).count(),
         },
     )

@@ -36,6 +36,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     code, year = scope.region.code, scope.year
     by_village = selectors.aggregate_letters_by_village(region_code=code, year=year)
     by_type = selectors.aggregate_letters_by_type(region_code=code, year=year)
+    backlog = selectors.aggregate_backlog(region_code=code)
     villages_active = sum(1 for row in by_village if row["count"])
     top_villages = [r for r in sorted(by_village, key=lambda r: -r["count"]) if r["count"]][:10]
     by_district = (
@@ -59,6 +60,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "parent": parent,
             "by_village": by_village,
             "by_district": by_district,
+            "backlog": backlog,
             "top_villages": top_villages,
             "by_type": by_type,
             "total": sum(row["count"] for row in by_village),
