@@ -49,23 +49,24 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 @pytest.fixture
 def regions_loaded(db: Any) -> None:
-    """For transactional tests (live server), whose database is emptied after each test."""
+    """The regions, reloaded if a transactional test (live server) emptied the database
+    before this test ran on the same worker."""
     load_regions()
 
 
 @pytest.fixture
-def village(db: Any) -> Region:
+def village(regions_loaded: Any) -> Region:
     return Region.objects.get(code=SARONGAN)
 
 
 @pytest.fixture
-def neighbour_village(db: Any) -> Region:
+def neighbour_village(regions_loaded: Any) -> Region:
     """Another village of the same kecamatan."""
     return Region.objects.get(code=PESANGGARAN)
 
 
 @pytest.fixture
-def other_village(db: Any) -> Region:
+def other_village(regions_loaded: Any) -> Region:
     """A village of another kecamatan."""
     return Region.objects.get(code=SUKOREJO)
 
@@ -74,7 +75,7 @@ UserFactory = Callable[..., User]
 
 
 @pytest.fixture
-def make_user(db: Any) -> UserFactory:
+def make_user(regions_loaded: Any) -> UserFactory:
     """make_user("name", roles=[(Role.VILLAGE_OPERATOR, "35.10.01.2001")], password=...)"""
     counter = {"n": 0}
 

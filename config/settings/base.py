@@ -308,7 +308,18 @@ SK_PROJECTS_UNIT_COST_IQR_FACTOR = _env_number("SK_PROJECTS_UNIT_COST_IQR_FACTOR
 SK_PROJECTS_UNIT_COST_MIN_SAMPLES = int(_env_number("SK_PROJECTS_UNIT_COST_MIN_SAMPLES", 8))
 # Dotted path of a callable (*, village_code, activity_code, work_type, unit, year) ->
 # Decimal | None giving the SSH unit-price ceiling; None until budgets' SSH table is plugged in.
-SK_UNIT_PRICE_CEILING_LOOKUP = os.environ.get("SK_UNIT_PRICE_CEILING_LOOKUP") or None
+# Budgets' SSH: composite work items whose category is the work type (ADR 0034); "" disables.
+SK_UNIT_PRICE_CEILING_LOOKUP = (
+    os.environ.get(
+        "SK_UNIT_PRICE_CEILING_LOOKUP", "smartkampung.budgets.selectors.linking.unit_price_ceiling"
+    )
+    or None
+)
+# DISBURSED_AHEAD_OF_PROGRESS and the disbursement check: money released for a budget activity
+# may reach its projects' evidenced stage plus this advance (percent of the activity's budget).
+SK_PROJECTS_DISBURSEMENT_ADVANCE_PERCENT = _env_number(
+    "SK_PROJECTS_DISBURSEMENT_ADVANCE_PERCENT", 30
+)
 # Photos: size limit, resumable-upload chunk limit and expiry, where partial uploads wait.
 SK_PROJECTS_MAX_PHOTO_BYTES = int(_env_number("SK_PROJECTS_MAX_PHOTO_BYTES", 20 * 1024 * 1024))
 SK_PROJECTS_UPLOAD_CHUNK_BYTES = int(_env_number("SK_PROJECTS_UPLOAD_CHUNK_BYTES", 4 * 1024 * 1024))
@@ -321,7 +332,10 @@ SK_DEMO_SEEDERS.append("smartkampung.projects.demo.seed")
 # return a refusal message (str) or None. The disbursement approval service calls each in order,
 # the way Django calls its authentication backends; the first message refuses the approval and
 # nothing changes. The projects app appends its progress check here (docs/budgets.md).
-SK_DISBURSEMENT_CHECKS: list[str] = []
+SK_DISBURSEMENT_CHECKS: list[str] = [
+    # e-Village Monitoring: no release beyond the linked projects' photographed progress.
+    "smartkampung.projects.checks.progress_check_for_disbursement",
+]
 
 # --- population ---------------------------------------------------------------------------------
 # Citizens log in with their NIK (smartkampung.population.backends, ADR 0013).

@@ -1,5 +1,6 @@
 """Test settings: the same stack, hermetic and fast. Argon2 stays (with small cost factors)."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -17,3 +18,14 @@ STORAGES = {
 }
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: live-server threads (browser tests) then open their own connections
+    # instead of sharing one across threads.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"sk-test-{os.getpid()}.sqlite3")
+    }
+    # Durability does not matter for a throw-away test database.
+    DATABASES["default"]["OPTIONS"]["init_command"] = (  # noqa: F405
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON;"
+    )

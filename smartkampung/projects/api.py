@@ -69,6 +69,7 @@ def _project_out(p: Project) -> dict[str, Any]:
         "title": p.title,
         "work_type": p.work_type,
         "activity_code": p.activity_code,
+        "budget_activity": str(p.budget_activity_lineage) if p.budget_activity_lineage else None,
         "fund_source": p.fund_source,
         "budget": p.budget,
         "volume": p.volume,
@@ -173,6 +174,7 @@ def _project_data(payload: ProjectIn) -> services.ProjectData:
         geometry=geometry,
         activity_code=payload.activity_code,
         executor=payload.executor,
+        budget_activity=payload.budget_activity,
     )
 
 

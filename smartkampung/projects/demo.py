@@ -17,6 +17,7 @@ from django.db import transaction
 from PIL import Image, ImageDraw
 
 from smartkampung.accounts.models import User
+from smartkampung.budgets.selectors.budgets import budget_executing
 from smartkampung.regions.geo import METRES_PER_DEGREE, parse_geojson_geometry
 from smartkampung.regions.models import Region
 
@@ -70,6 +71,53 @@ def _photo(seed: int, lat: float, lng: float, taken: datetime) -> bytes:
     out = io.BytesIO()
     img.save(out, "JPEG", quality=80, exif=exif)
     return out.getvalue()
+
+
+def _linked_road(actor: User | None, village: Region) -> None:
+    """Sarongan's APBDes 2026 road (activity 02.03.10, demo budgets) as a project linked to its
+    budget activity, with only the 0 % photo: the money released for it (cement and wages,
+    38.7 %) ran ahead of the evidence (0 % + 30 % advance), so DISBURSED_AHEAD_OF_PROGRESS
+    fires, and the village head cannot approve the pending sand purchase."""
+    budget = budget_executing(village_code=village.code, year=2026)
+    activity = budget.activities.filter(activity_id="02.03.10").first() if budget else None
+    if actor is None or activity is None:
+        return
+    total = sum((i.amount for i in activity.items.all()), Decimal("0"))
+    centre = parse_geojson_geometry(village.boundary).representative_point()
+    lat, lng = _offset(centre.y, centre.x, -350, 420)
+    project = services.project_create(
+        actor=actor,
+        village_code=village.code,
+        data=services.ProjectData(
+            title="Rabat beton jalan desa Dusun Krajan 600 m",
+            work_type="road",
+            fund_source="DDS",
+            budget=total.quantize(Decimal("1")),
+            volume=Decimal(600),
+            unit="m",
+            planned_start=date(2026, 6, 1),
+            planned_end=date(2026, 9, 30),
+            geometry=parse_geometry(lat=lat, lng=lng),
+            executor="TPK Sarongan",
+            budget_activity=str(activity.lineage),
+        ),
+        external_id="DEMO-APBDES-ROAD",
+        screen=False,
+    )
+    report = services.report_create(
+        actor=actor, project=project, stage=0, reported_on=date(2026, 6, 3), screen=False
+    )
+    taken = datetime.combine(date(2026, 6, 3), time(9, 30), ZoneInfo(settings.TIME_ZONE))
+    services.photo_add(
+        actor=actor,
+        report=report,
+        data=_photo(777, lat, lng, taken),
+        filename="krajan-0.jpg",
+        device_lat=lat,
+        device_lng=lng,
+        device_accuracy_m=5.0,
+        screen=False,
+    )
 
 
 def seed(*, write: Any = print) -> list[tuple[str, str, str, str]]:
@@ -184,6 +232,7 @@ def seed(*, write: Any = print) -> list[tuple[str, str, str, str]]:
                     device_accuracy_m=0,
                     screen=False,
                 )
+        _linked_road(actors["35.10.01.2001"], villages["35.10.01.2001"])
     result = detect_all()
     write(f"projects demo: {len(created) + 1} projects, {result.created} red flags")
     return []

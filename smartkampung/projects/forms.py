@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -34,6 +35,14 @@ class ProjectForm(forms.Form):
         help_text=_("For example 02.03.10 (construction of village roads)."),
         error_messages={"invalid": _("An activity code looks like 02.03.10.")},
     )
+    budget_activity = forms.ChoiceField(
+        label=_("Budget activity (APBDes)"),
+        required=False,
+        help_text=_(
+            "The activity of the village budget that pays for the project, in the year of the "
+            "planned start. Money for it is released only against photographed progress."
+        ),
+    )
     fund_source = forms.ChoiceField(label=_("Fund source"), choices=FundSource.choices)
     budget = forms.DecimalField(
         label=_("Budget (Rp)"), min_value=0, max_digits=15, decimal_places=0
@@ -57,13 +66,22 @@ class ProjectForm(forms.Form):
         help_text=_("Filled in when you draw a line (road, drain) or an area on the map."),
     )
 
-    def __init__(self, *args: Any, villages: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        villages: list[tuple[str, str]],
+        budget_activities: Sequence[tuple[str, str]] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["village"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = villages
         if len(villages) == 1:
             field.initial = villages[0][0]
+        activity = self.fields["budget_activity"]
+        assert isinstance(activity, forms.ChoiceField)
+        activity.choices = [("", _("— not linked —")), *budget_activities]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -95,6 +113,7 @@ class ProjectForm(forms.Form):
             geometry=geometry,
             activity_code=d.get("activity_code") or "",
             executor=d.get("executor") or "",
+            budget_activity=d.get("budget_activity") or None,
         )
 
 

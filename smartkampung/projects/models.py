@@ -72,6 +72,11 @@ class Project(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     activity_code = models.CharField(_("activity code"), max_length=8, blank=True, default="")
+    # The budget activity (``budgets.BudgetActivity.lineage``, stable across APBDes revisions)
+    # of the village's APBDes in the year of the planned start; empty when not linked.
+    budget_activity_lineage = models.UUIDField(
+        _("budget activity"), null=True, blank=True, db_index=True
+    )
     work_type = models.CharField(_("work type"), max_length=20, choices=WorkType.choices)
     fund_source = models.CharField(_("fund source"), max_length=3, choices=FundSource.choices)
     budget = models.DecimalField(_("budget (Rp)"), max_digits=15, decimal_places=0)
@@ -279,6 +284,7 @@ class RuleCode(models.TextChoices):
     UNIT_COST_OUTLIER = "UNIT_COST_OUTLIER", _("Unit cost outlier")
     PROGRESS_WITHOUT_EVIDENCE = "PROGRESS_WITHOUT_EVIDENCE", _("Progress without evidence")
     STALLED = "STALLED", _("Stalled project")
+    DISBURSED_AHEAD_OF_PROGRESS = "DISBURSED_AHEAD_OF_PROGRESS", _("Money ahead of progress")
 
 
 class Severity(models.TextChoices):

@@ -15,6 +15,8 @@ class ProjectIn(Schema):
     title: str = Field(max_length=200)
     work_type: str
     activity_code: str = ""
+    # lineage of a budget activity of the village's APBDes in the planned start's year
+    budget_activity: str | None = Field(default=None, max_length=40)
     fund_source: str
     budget: Decimal = Field(ge=0, max_digits=15, decimal_places=0)
     volume: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
@@ -37,6 +39,7 @@ class ProjectOut(Schema):
     title: str
     work_type: str
     activity_code: str
+    budget_activity: str | None
     fund_source: str
     budget: Decimal
     volume: Decimal

@@ -30,6 +30,7 @@ from smartkampung.regions.models import Level, Region
 
 from . import permissions, tasks
 from .exceptions import ProjectErrorCode, ProjectInvalid
+from .funding import check_budget_link
 from .geometry import ParsedGeometry, cells_of, check_inside_village
 from .models import (
     FlagStatus,
@@ -67,6 +68,8 @@ class ProjectData:
     geometry: ParsedGeometry
     activity_code: str = ""
     executor: str = ""
+    # lineage of a budget activity of the village's APBDes (funding.check_budget_link)
+    budget_activity: str | None = None
 
 
 def _village(code: str) -> Region:
@@ -110,6 +113,23 @@ def _validate(data: ProjectData, village: Region) -> None:
         errors["planned_end"] = _("The end lies before the start.")
     if len(data.executor) > 150:
         errors["executor"] = _("The executor's name is too long (at most 150 characters).")
+    if data.budget_activity and not errors:
+        try:
+            lineage = uuid.UUID(str(data.budget_activity))
+        except ValueError:
+            errors["budget_activity"] = _("Unknown budget activity.")
+        else:
+            problem, linked_code = check_budget_link(
+                village_code=village.code,
+                year=data.planned_start.year,
+                lineage=lineage,
+                activity_code=data.activity_code,
+            )
+            if problem:
+                errors["budget_activity"] = problem
+            else:
+                data.budget_activity = str(lineage)
+                data.activity_code = linked_code
     if errors:
         raise ProjectInvalid(_("The project is not valid."), details=errors)
     check_inside_village(data.geometry.geom, village.boundary)
@@ -118,6 +138,9 @@ def _validate(data: ProjectData, village: Region) -> None:
 def _apply(project: Project, data: ProjectData) -> None:
     project.title = data.title.strip()
     project.activity_code = data.activity_code
+    project.budget_activity_lineage = (
+        uuid.UUID(data.budget_activity) if data.budget_activity else None
+    )
     project.work_type = data.work_type
     project.fund_source = data.fund_source
     project.budget = data.budget.quantize(Decimal("1"))
@@ -154,6 +177,7 @@ def _audit_fields(project: Project) -> dict[str, Any]:
         "planned_start": project.planned_start.isoformat(),
         "planned_end": project.planned_end.isoformat(),
         "geometry_kind": project.geometry_kind,
+        "budget_activity": str(project.budget_activity_lineage or ""),
     }
 
 

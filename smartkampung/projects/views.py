@@ -22,7 +22,7 @@ from smartkampung.core.pagination import paginate
 from smartkampung.regions.models import Level, Region
 from smartkampung.regions.views import geojson_response
 
-from . import permissions, selectors, services
+from . import funding, permissions, selectors, services
 from .forms import DecisionForm, FlagFilterForm, ProgressForm, ProjectFilterForm, ProjectForm
 from .models import ProgressReport
 from .photos import DISPLAY_PX, THUMBNAIL_PX, make_derivative
@@ -122,7 +122,11 @@ def project_create(request: HttpRequest) -> HttpResponse:
     villages = _editable_villages(request)
     if not villages:
         raise NotFound()
-    form = ProjectForm(request.POST or None, villages=villages)
+    form = ProjectForm(
+        request.POST or None,
+        villages=villages,
+        budget_activities=_budget_activities(request, [code for code, _name in villages]),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             project = services.project_create(
@@ -157,6 +161,18 @@ def _form_errors(form: Any, exc: DomainError) -> None:
         form.add_error(None, exc.message)
 
 
+def _budget_activities(
+    request: HttpRequest, village_codes: list[str], year: int | None = None
+) -> list[tuple[str, str]]:
+    """Budget activities a project may be linked to: this year's and next year's APBDes (and
+    the project's own year when editing)."""
+    this_year = timezone.localdate().year
+    years = {this_year, this_year + 1} | ({year} if year else set())
+    return funding.budget_activity_choices(
+        actor=request.user, village_codes=village_codes, years=years
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -179,8 +195,16 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
         "lat": project.lat if project.geometry_kind == "point" else None,
         "lng": project.lng if project.geometry_kind == "point" else None,
         "geometry": project.geometry if project.geometry_kind != "point" else "",
+        "budget_activity": str(project.budget_activity_lineage or ""),
     }
-    form = ProjectForm(request.POST or None, villages=villages, initial=initial)
+    form = ProjectForm(
+        request.POST or None,
+        villages=villages,
+        initial=initial,
+        budget_activities=_budget_activities(
+            request, [project.village_id], project.planned_start.year
+        ),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.project_update(actor=request.user, project=project, data=form.project_data())
@@ -213,6 +237,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
             "flags": [(f, explain(f)) for f in flags],
             "form": form,
             "can_edit": permissions.can_edit_project(request.user, project.village_id),
+            "funding": funding.project_funding(project),
             "map_config": json.dumps(
                 {
                     "tiles": settings.SK_MAP_TILE_URL,

@@ -22,6 +22,7 @@ from django.utils.module_loading import import_string
 
 from smartkampung.regions.models import Region
 
+from ..funding import release_for_activity, releases_for_all
 from ..geometry import search_cells
 from ..models import HashKind, PhotoHash, ProgressPhoto, ProgressReport, Project, ProjectCell
 from ..photos import bands, hamming
@@ -198,7 +199,11 @@ def project_findings(project_id: int, *, now: Any = None) -> list[Finding]:
     """Every rule over one project and its photos, reading from the database."""
     cfg = rules.config()
     now = now or timezone.now()
-    row = Project.objects.filter(pk=project_id).values(*PROJECT_FIELDS, "activity_code").first()
+    row = (
+        Project.objects.filter(pk=project_id)
+        .values(*PROJECT_FIELDS, "activity_code", "budget_activity_lineage")
+        .first()
+    )
     if row is None:
         return []
     project = _project_rec(row)
@@ -212,6 +217,12 @@ def project_findings(project_id: int, *, now: Any = None) -> list[Finding]:
         activity_code=row["activity_code"],
     )
     findings += rules.stalled_findings(project, timezone.localdate(now), cfg)
+    lineage = row["budget_activity_lineage"]
+    if lineage is not None:
+        release = release_for_activity(
+            village_code=project.village_id, year=project.planned_start.year, lineage=lineage
+        )
+        findings += rules.disbursement_findings(project, release)
     reports = [
         _report_rec(r.pk, project_id, r.stage, r.created_at, r.reported_on, r.n)
         for r in ProgressReport.objects.filter(project_id=project_id).annotate(n=Count("photos"))
@@ -366,6 +377,13 @@ def all_findings(progress: Callable[[str], None] | None = None) -> list[Finding]
     today = timezone.localdate(now)
     index = MemoryIndex(progress)
     lookup = ceiling_lookup()
+    releases = releases_for_all()
+    lineages = {
+        pk: str(lineage)
+        for pk, lineage in Project.objects.exclude(budget_activity_lineage=None).values_list(
+            "pk", "budget_activity_lineage"
+        )
+    }
     findings: list[Finding] = []
     for n, project in enumerate(index.projects.values(), start=1):
         findings += rules.duplicate_findings(project, index.nearby(project, cfg), cfg)
@@ -374,6 +392,8 @@ def all_findings(progress: Callable[[str], None] | None = None) -> list[Finding]
             project, stats, cfg, lookup, activity_code=index.activity[project.id]
         )
         findings += rules.stalled_findings(project, today, cfg)
+        if project.id in lineages:
+            findings += rules.disbursement_findings(project, releases.get(lineages[project.id]))
         findings += rules.evidence_findings(project, index.reports.get(project.id, ()), now, cfg)
         photos = index.by_project.get(project.id, [])
         boundary = index.boundaries.get(project.village_id, "")

@@ -109,6 +109,10 @@ def _time(e: dict[str, Any]) -> str:
     }
 
 
+def _rp(value: Any) -> str:
+    return "Rp " + f"{float(value or 0):,.0f}".replace(",", ".")
+
+
 def explain(flag: RedFlag) -> str:
     """One or two sentences that say what was found and why it matters."""
     e = flag.evidence or {}
@@ -165,6 +169,23 @@ def explain(flag: RedFlag) -> str:
         return _(
             "Progress of %(stage)d %% was reported %(h)d hours ago without any photo as evidence."
         ) % {"stage": e.get("stage", 0), "h": e.get("hours_without_photo", 0)}
+    if rule == RuleCode.DISBURSED_AHEAD_OF_PROGRESS:
+        money = {k: _rp(e.get(k)) for k in ("activity_budget", "realised", "allowed")}
+        if e.get("evidenced_progress") is None:
+            shown = _("no progress report with a photo yet")
+        else:
+            shown = _("%(p).0f %% progress shown with photos") % {"p": e["evidenced_progress"]}
+        return _(
+            "%(realised)s of the budget activity's %(budget)s has been released, but its "
+            "projects have %(shown)s: at most %(allowed)s may be released (evidenced progress "
+            "plus an advance of %(advance).0f %%). Money ran ahead of the evidence."
+        ) % {
+            "realised": money["realised"],
+            "budget": money["activity_budget"],
+            "allowed": money["allowed"],
+            "shown": shown,
+            "advance": e.get("advance_percent", 0),
+        }
     if rule == RuleCode.STALLED:
         return _(
             "The project should have ended on %(end)s (%(d)d days ago) but stands at %(p)d %%."

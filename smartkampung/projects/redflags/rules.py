@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, utils
 
 from smartkampung.regions.geo import parse_geojson_geometry, point_within
 
+from ..funding import Release
 from ..geometry import distance_between_m, geometry_distance_m
 from ..models import HashKind, RuleCode, Severity, WorkType
 from ..photos import hamming
@@ -31,6 +32,7 @@ PROJECT_RULES = {
     RuleCode.UNIT_COST_OUTLIER,
     RuleCode.STALLED,
     RuleCode.PROGRESS_WITHOUT_EVIDENCE,
+    RuleCode.DISBURSED_AHEAD_OF_PROGRESS,
 }
 PHOTO_RULES = {
     RuleCode.PHOTO_REUSE,
@@ -268,6 +270,28 @@ def evidence_findings(
             )
         )
     return out
+
+
+# --- DISBURSED_AHEAD_OF_PROGRESS ------------------------------------------------------------
+
+
+def disbursement_findings(project: ProjectRec, release: Release | None) -> list[Finding]:
+    """More of the linked budget activity's money released than its projects' photographed
+    progress (plus the advance) allows (funding.allowed_release)."""
+    if release is None or release.realised <= release.allowed:
+        return []
+    nothing_shown = release.evidenced_percent is None
+    far_ahead = release.realised > release.allowed + release.total / 4
+    return [
+        Finding(
+            rule=RuleCode.DISBURSED_AHEAD_OF_PROGRESS,
+            key=str(project.id),
+            project_id=project.id,
+            village_id=project.village_id,
+            severity=Severity.HIGH if nothing_shown or far_ahead else Severity.MEDIUM,
+            evidence=release.as_evidence(),
+        )
+    ]
 
 
 # --- PHOTO_REUSE ----------------------------------------------------------------------------

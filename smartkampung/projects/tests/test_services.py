@@ -13,7 +13,6 @@ from smartkampung.accounts.testing import assert_refused_unchanged, permission_m
 from smartkampung.audit.models import AuditEvent
 from smartkampung.core.exceptions import NotFound, PermissionDenied
 from smartkampung.projects import services
-from smartkampung.projects.checks import progress_check_for_disbursement
 from smartkampung.projects.geometry import cells_of, parse_geometry, rings_for, search_cells
 from smartkampung.projects.models import (
     FlagStatus,
@@ -200,10 +199,6 @@ def test_k_ring_covers_the_search_distance():
         there = parse_geometry(lat=there_lat, lng=there_lng)
         assert cells_of(there.geom) <= searched
     assert rings_for(150) >= 1
-
-
-def test_disbursement_check_is_a_no_op_until_budgets_are_linked(operator):
-    assert progress_check_for_disbursement(item=object(), amount=1, actor=operator) is None
 
 
 def test_report_date_in_future_refused(operator, village):

@@ -45,8 +45,11 @@
       }).addTo(map);
       var n = (data.features || []).length;
       if (n) { map.fitBounds(layer.getBounds(), { maxZoom: 16 }); }
-      if (status) { status.textContent = n + " \u2713"; status.setAttribute("data-count", String(n)); }
-    }).catch(function () { if (status) { status.textContent = "\u26a0"; } });
+      if (status) {
+        status.textContent = (status.getAttribute("data-loaded-text") || "{n}").replace("{n}", String(n));
+        status.setAttribute("data-count", String(n));
+      }
+    }).catch(function () { if (status) { status.textContent = status.getAttribute("data-error-text") || "!"; } });
   }
 
   function projectMap(el) {

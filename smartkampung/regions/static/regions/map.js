@@ -40,7 +40,10 @@
         if (!cfg.bbox) { map.fitBounds(layer.getBounds()); }
         var count = data.type === "FeatureCollection" ? (data.features || []).length : 1;
         if (status) {
-          status.textContent = (status.getAttribute("data-loaded-text") || "{n}").replace("{n}", String(count));
+          // One boundary (a village page) needs no count; the regency map says how many it shows.
+          if (data.type === "FeatureCollection") {
+            status.textContent = (status.getAttribute("data-loaded-text") || "{n}").replace("{n}", String(count));
+          }
           status.setAttribute("data-count", String(count));
         }
       })

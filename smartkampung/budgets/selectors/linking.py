@@ -1,0 +1,112 @@
+"""What other apps ask of a budget activity (no personal data, no actor: callers scope first).
+
+The projects app links a project to a budget activity by its ``lineage`` (stable across
+revisions, ADR 0025) and asks here how much of that activity's money has been released, and
+which SSH composite price caps a kind of work.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+
+from ..models import BudgetActivity, BudgetItem, BudgetStatus, UnitPriceStandard
+from ..models.reference import regency_of
+
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class ActivityMoney:
+    """An activity's items in the executing (approved) version: budget, released, reserved."""
+
+    total: Decimal
+    realised: Decimal
+    committed: Decimal
+
+
+def activity_by_lineage(
+    *, village_code: str, year: int, lineage: uuid.UUID | str
+) -> BudgetActivity | None:
+    """The activity row with this lineage in the village-year's executing version, or else in
+    its newest version (a draft not yet approved)."""
+    rows = (
+        BudgetActivity.objects.filter(
+            lineage=lineage, budget__village_id=village_code, budget__year=year
+        )
+        .select_related("budget", "activity")
+        .order_by("-budget__version")
+    )
+    approved = next((r for r in rows if r.budget.status == BudgetStatus.APPROVED), None)
+    return approved or rows.first()
+
+
+def activity_money(
+    *, village_code: str, year: int, lineage: uuid.UUID | str
+) -> ActivityMoney | None:
+    """Money of the activity in the executing version; None while no version is approved."""
+    totals = BudgetItem.objects.filter(
+        budget__village_id=village_code,
+        budget__year=year,
+        budget__status=BudgetStatus.APPROVED,
+        activity__lineage=lineage,
+    ).aggregate(total=Sum("amount"), realised=Sum("realised"), committed=Sum("committed"))
+    if totals["total"] is None:
+        return None
+    return ActivityMoney(
+        total=totals["total"],
+        realised=totals["realised"] or ZERO,
+        committed=totals["committed"] or ZERO,
+    )
+
+
+def activity_money_all(*, lineages: set[str] | None = None) -> dict[str, ActivityMoney]:
+    """``activity_money`` for every activity of every executing version, keyed by lineage
+    (one query: what a regency-wide red-flag run needs)."""
+    qs = BudgetItem.objects.filter(budget__status=BudgetStatus.APPROVED)
+    if lineages is not None:
+        qs = qs.filter(activity__lineage__in=list(lineages))
+    rows = qs.values("activity__lineage").annotate(
+        total=Sum("amount"), realised=Sum("realised"), committed=Sum("committed")
+    )
+    return {
+        str(r["activity__lineage"]): ActivityMoney(
+            total=r["total"] or ZERO,
+            realised=r["realised"] or ZERO,
+            committed=r["committed"] or ZERO,
+        )
+        for r in rows
+    }
+
+
+def _normalise_unit(unit: str) -> str:
+    return unit.strip().lower().replace("²", "2").replace("³", "3").replace(" ", "")
+
+
+def unit_price_ceiling(
+    *, village_code: str, activity_code: str, work_type: str, unit: str, year: int
+) -> Decimal | None:
+    """The SSH ceiling for one unit of a kind of physical work (``SK_UNIT_PRICE_CEILING_LOOKUP``).
+
+    Composite work items of the SSH (HSPK: e.g. "rabat beton jalan per m2") are marked with the
+    work type as their category (``road``, ``drain``, …, or ``hspk:road``). Among the active ones
+    of the village's regency and year in the same unit, the highest price is the ceiling (the
+    most lenient reading: a flag then means the cost is above every applicable standard).
+    ``activity_code`` is accepted for lookups that also distinguish activities; unused here.
+    """
+    del activity_code
+    regency = regency_of(village_code)
+    wanted = _normalise_unit(unit)
+    categories = {work_type.lower(), f"hspk:{work_type.lower()}"}
+    candidates = UnitPriceStandard.objects.filter(
+        regency_id=regency, year=year, active=True
+    ).filter(Q(category__iexact=work_type) | Q(category__iexact=f"hspk:{work_type}"))
+    prices = [
+        s.price
+        for s in candidates
+        if s.category.lower() in categories and _normalise_unit(s.unit) == wanted
+    ]
+    return max(prices) if prices else None
