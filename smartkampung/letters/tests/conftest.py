@@ -41,7 +41,7 @@ def fast_letter_settings(settings: Any) -> None:
 
 
 @pytest.fixture
-def letter_types(db: Any) -> None:
+def letter_types(regions_loaded: Any) -> None:
     """The default catalogue (the data migration's rows vanish in transactional tests)."""
     letter_types_install_defaults(regency_code="35.10")
 
