@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from smartkampung.accounts.models import Role
@@ -163,7 +163,9 @@ class LetterTypeForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+        label=pgettext_lazy("decision", "Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

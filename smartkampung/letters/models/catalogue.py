@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 DEFAULT_NUMBER_FORMAT = "[code]/[number]/[village code]/[month roman]/[year]"
 
@@ -85,7 +86,7 @@ class LetterType(models.Model):
     )
     code = models.SlugField(_("code"), max_length=20)
     title = models.CharField(_("title"), max_length=150)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("letter type", "description"), blank=True)
     # The archive classification code that numbers start with (the "[code]" of the format).
     number_code = models.CharField(_("number code"), max_length=20)
     number_format = models.CharField(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RequestStatus(models.TextChoices):
@@ -59,7 +60,7 @@ class LetterRequest(models.Model):
         _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.DRAFT
     )
     # The reason given with the last return or rejection, shown to the applicant.
-    status_reason = models.TextField(_("reason"), blank=True)
+    status_reason = models.TextField(pgettext_lazy("decision", "reason"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # The first submission: the service time is measured from here to the signed letter.
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -143,6 +143,12 @@ def test_counter_search_finds_residents_of_the_village(citizen, operator):
     assert "Siti Aminah" in html and citizen.nik not in html
 
 
+def test_counter_search_too_short_is_a_message_not_an_error_page(citizen, operator):
+    response = _client(operator).get("/letters/counter/", {"q": "a"})
+    assert response.status_code == 422
+    assert 'role="alert"' in response.content.decode()
+
+
 def test_citizen_pages(spm_request):
     client = _client(spm_request.resident.user)
     assert "Surat Pernyataan Miskin" in client.get("/letters/my/").content.decode()

@@ -50,6 +50,12 @@ def _uploads(form: LetterRequestForm) -> list[services.Upload]:
     ]
 
 
+def _labelled(item: Any) -> list[tuple[Any, str]]:
+    """The request's attachments with the document labels of its letter type."""
+    labels = {doc.key: doc.label for doc in item.letter_type.document_specs}
+    return [(a, labels.get(a.document_key, a.document_key)) for a in item.attachments.all()]
+
+
 # --- citizens ---------------------------------------------------------------------------------
 
 
@@ -172,7 +178,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             "values": [
                 (spec.label, item.values.get(spec.key, "")) for spec in letter_type.field_specs
             ],
-            "attachments": item.attachments.all(),
+            "attachments": _labelled(item),
             "events": item.events.select_related("actor"),
             "is_applicant": is_applicant(user, item),
             "can_check": item.status == RequestStatus.SUBMITTED
@@ -300,7 +306,7 @@ def request_edit(request: HttpRequest, request_id: int) -> HttpResponse:
             "form": form,
             "letter_type": letter_type,
             "item": item,
-            "attachments": item.attachments.all(),
+            "attachments": _labelled(item),
             "subject": services.subject_for(item.resident),
         },
         status=400 if form.errors else 200,
@@ -376,15 +382,24 @@ def counter(request: HttpRequest) -> HttpResponse:
 
     form = ResidentSearchForm(request.GET or None)
     residents: list[Any] = []
+    error = ""
     if form.is_valid() and form.cleaned_data["q"].strip():
-        residents = list(
-            resident_list(
-                actor=request.user,
-                filters=ResidentFilters(search=form.cleaned_data["q"].strip()),
-                roles=frozenset(COUNTER_ROLES),
-            )[:20]
-        )
-    return render(request, "letters/counter.html", {"form": form, "residents": residents})
+        try:
+            residents = list(
+                resident_list(
+                    actor=request.user,
+                    filters=ResidentFilters(search=form.cleaned_data["q"].strip()),
+                    roles=frozenset(COUNTER_ROLES),
+                )[:20]
+            )
+        except DomainError as exc:  # e.g. a name search shorter than the register allows
+            error = exc.message
+    return render(
+        request,
+        "letters/counter.html",
+        {"form": form, "residents": residents, "error": error},
+        status=422 if error else 200,
+    )
 
 
 @login_required
