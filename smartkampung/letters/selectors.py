@@ -296,17 +296,24 @@ def letter_request_list_for_applicant(*, actor: Any) -> QuerySet[LetterRequest]:
 
 
 def letter_request_queue(
-    *, actor: Any, status: str | None = None, village_code: str | None = None
+    *,
+    actor: Any,
+    status: str | None = None,
+    village_code: str | None = None,
+    open_only: bool = False,
 ) -> QuerySet[LetterRequest]:
-    """The village office's requests (village staff in scope), oldest waiting first."""
+    """The village office's requests (village staff in scope), oldest waiting first; a
+    citizen's drafts stay private until sent. ``open_only``: those the office must act on."""
     qs = LetterRequest.objects.filter(scope_q(actor, VILLAGE_LETTER_STAFF)).exclude(
         status=RequestStatus.DRAFT, channel="online"
     )
     if status:
         qs = qs.filter(status=status)
+    if open_only:
+        qs = qs.filter(status__in=OPEN_STATUSES)
     if village_code:
         qs = qs.filter(village_id=village_code)
-    return qs.select_related("letter_type", "resident", "village").order_by(
+    return qs.select_related("letter_type", "resident", "village", "letter").order_by(
         F("submitted_at").asc(nulls_last=True), "pk"
     )
 

@@ -9,6 +9,7 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from smartkampung.accounts.permissions import has_role_anywhere
 from smartkampung.core.api import ERRORS
 from smartkampung.core.exceptions import NotFound
 from smartkampung.core.privacy import mask_identifier
@@ -17,7 +18,7 @@ from smartkampung.population.models import Resident
 
 from .. import selectors
 from ..models import LetterRequest, Notification
-from ..permissions import regency_code_of
+from ..permissions import VILLAGE_LETTER_STAFF, regency_code_of
 from ..schemas import NoteIn, NotificationOut, ReasonIn, RequestIn, RequestOut, ValuesIn
 from ..services import requests as services
 from ..services.notifications import notifications_mark_read
@@ -64,13 +65,14 @@ def request_out(item: LetterRequest) -> dict[str, object]:
                 "note": e.note,
                 "created_at": e.created_at,
             }
-            for e in item.events.select_related("actor")
+            for e in item.events.all()
         ],
     }
 
 
 def _get(request: HttpRequest, request_id: int) -> dict[str, object]:
-    return request_out(selectors.letter_request_get(actor=request.user, request_id=request_id))
+    item = selectors.letter_request_get(actor=request.user, request_id=request_id)
+    return request_out(item)
 
 
 @router.get(
@@ -82,17 +84,13 @@ def _get(request: HttpRequest, request_id: int) -> dict[str, object]:
 def request_list(
     request: HttpRequest, status: str | None = None, mine: bool = False
 ) -> list[dict[str, object]]:
-    from smartkampung.accounts.permissions import has_role_anywhere
-
-    from ..permissions import VILLAGE_LETTER_STAFF
-
     if mine or not has_role_anywhere(request.user, VILLAGE_LETTER_STAFF):
         qs = selectors.letter_request_list_for_applicant(actor=request.user)
         if status:
             qs = qs.filter(status=status)
     else:
         qs = selectors.letter_request_queue(actor=request.user, status=status)
-    return [request_out(item) for item in qs.prefetch_related("attachments", "events")]
+    return [request_out(item) for item in qs.prefetch_related("attachments", "events__actor")]
 
 
 @router.post("", response={201: RequestOut, **ERRORS}, summary="Request a letter")

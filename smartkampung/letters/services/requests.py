@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop
 
 from smartkampung import audit
 from smartkampung.core.exceptions import NotFound, PermissionDenied
-from smartkampung.population.models import Resident
+from smartkampung.population.models import Citizenship, Resident
 
 from ..composition import LetterSubject
 from ..exceptions import LetterConflict, LetterErrorCode, LetterInvalid
@@ -142,7 +142,7 @@ def subject_for(resident: Resident) -> LetterSubject:
             religion=str(resident.get_religion_display()),
             occupation=str(resident.get_occupation_display()),
             marital_status=str(resident.get_marital_status_display()),
-            nationality="WNI" if resident.citizenship == 1 else "WNA",
+            nationality="WNI" if resident.citizenship == Citizenship.WNI else "WNA",
             address=", ".join(parts),
         )
 

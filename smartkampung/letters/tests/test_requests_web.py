@@ -11,6 +11,7 @@ from django.test import Client
 
 from smartkampung.accounts.models import Role
 from smartkampung.letters.models import Attachment, LetterRequest, RequestStatus
+from smartkampung.letters.services import requests as services
 
 from .conftest import jpeg_bytes, pdf_bytes
 
@@ -260,3 +261,22 @@ def test_api_return_needs_a_reason(spm_request, operator):
     )
     assert response.status_code == 422
     assert LetterRequest.objects.get(pk=spm_request.pk).status == RequestStatus.SUBMITTED
+
+
+def test_api_list_has_no_n_plus_one(citizen, operator, spm, django_assert_max_num_queries):
+    for _ in range(6):
+        services.letter_request_create(
+            actor=operator,
+            letter_type=spm,
+            resident=citizen,
+            values={"keperluan": "pelayanan kesehatan gratis"},
+            uploads=[
+                services.Upload("ktp", "k.jpg", jpeg_bytes()),
+                services.Upload("kk", "k.pdf", pdf_bytes()),
+            ],
+            submit=True,
+        )
+    client = _client(operator)
+    with django_assert_max_num_queries(12):
+        body = client.get("/api/v1/letters/requests").json()
+    assert body["count"] == 6 and len(body["items"][0]["attachments"]) == 2

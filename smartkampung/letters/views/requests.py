@@ -20,6 +20,7 @@ from smartkampung.core.exceptions import DomainError, NotFound
 from smartkampung.core.pagination import paginate
 from smartkampung.core.privacy import mask_identifier
 from smartkampung.core.uploads import read_limited
+from smartkampung.population.selectors import ResidentFilters, resident_get, resident_list
 
 from .. import selectors
 from ..forms import LetterRequestForm, ReasonForm, ResidentSearchForm
@@ -97,8 +98,6 @@ def _subject_choices(request: HttpRequest, letter_type: LetterType) -> tuple[Any
     """(fixed resident for the counter, or None; the citizen's household choices)."""
     resident_id = request.GET.get("resident") or request.POST.get("for_resident")
     if resident_id and str(resident_id).isdigit():
-        from smartkampung.population.selectors import resident_get
-
         resident = resident_get(actor=request.user, resident_id=int(resident_id))
         if not can_take_request_at_counter(request.user, resident.village_id):
             raise NotFound()
@@ -353,11 +352,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in RequestStatus.values:
         status = ""
-    requests = selectors.letter_request_queue(actor=request.user, status=status or None)
-    if not status:
-        requests = requests.filter(
-            status__in=[RequestStatus.SUBMITTED, RequestStatus.VERIFIED, RequestStatus.APPROVED]
-        )
+    requests = selectors.letter_request_queue(
+        actor=request.user, status=status or None, open_only=not status
+    )
     page, qs_base = paginate(request, requests)
     return render(
         request,
@@ -378,8 +375,6 @@ def counter(request: HttpRequest) -> HttpResponse:
     """At the counter: find the resident in the register, then choose the letter."""
     if not has_role_anywhere(request.user, COUNTER_ROLES):
         raise NotFound()
-    from smartkampung.population.selectors import ResidentFilters, resident_list
-
     form = ResidentSearchForm(request.GET or None)
     residents: list[Any] = []
     error = ""
