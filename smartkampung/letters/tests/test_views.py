@@ -206,3 +206,11 @@ def test_sign_pending_command(spm, village, head):
     call_command("letters_sign_pending")
     letter.refresh_from_db()
     assert letter.signed_at is not None
+
+
+def test_village_page_shows_the_letters_panel(login_client, head, issued_letter, make_user):
+    html = login_client(head).get("/villages/35.10.01.2001/").content.decode()
+    assert 'id="letters-panel-h"' in html
+    treasurer = make_user(roles=[(Role.VILLAGE_TREASURER, "35.10.01.2001")])
+    html = login_client(treasurer).get("/villages/35.10.01.2001/").content.decode()
+    assert 'id="letters-panel-h"' not in html
