@@ -47,6 +47,28 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         load_regions()
 
 
+def _is_transactional(item: pytest.Item) -> bool:
+    fixtures = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    return (
+        "live_server" in fixtures
+        or "transactional_db" in fixtures
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """A transactional test empties the database as it ends, and pytest-xdist orders files by
+    size, so other files may follow it on the same worker: put the regions back for them."""
+    yield
+    if nextitem is not None and _is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            load_regions()
+
+
 @pytest.fixture
 def regions_loaded(db: Any) -> None:
     """The regions, reloaded if a transactional test (live server) emptied the database

@@ -351,6 +351,39 @@ SK_POPULATION_IMPORT_MAX_BYTES = int(
 )
 SK_POPULATION_IMPORT_MAX_ROWS = int(os.environ.get("SK_POPULATION_IMPORT_MAX_ROWS", "200000"))
 
+# --- letters ------------------------------------------------------------------------------------
+# Letter numbers run per letter type ("per_type") or as one sequence for all types ("single"),
+# per village and year. Change it only at the start of a year.
+SK_LETTER_NUMBERING = os.environ.get("SK_LETTER_NUMBERING", "per_type")
+# Where the QR code on a letter points (https://…/v/<token>): the public address of this site.
+SK_PUBLIC_BASE_URL = os.environ.get(
+    "SK_PUBLIC_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+)
+# Signing backend (ADR 0043): the platform's own regency CA by default; a remote service
+# (e.g. BSrE) is another class with the same interface.
+SK_LETTERS_SIGNING_BACKEND = os.environ.get(
+    "SK_LETTERS_SIGNING_BACKEND", "smartkampung.letters.signing.local.LocalSigningBackend"
+)
+# Key type of the local CA and signers: "rsa" (RSA-2048/3072, every PDF reader) or "ec" (P-256).
+SK_LETTERS_KEY_ALGORITHM = os.environ.get("SK_LETTERS_KEY_ALGORITHM", "rsa")
+# Notifications to citizens: console (log), file (JSON lines) or an SMS/WhatsApp gateway class.
+SK_LETTERS_NOTIFICATION_BACKEND = os.environ.get(
+    "SK_LETTERS_NOTIFICATION_BACKEND", "smartkampung.letters.notifications.ConsoleBackend"
+)
+SK_LETTERS_NOTIFICATION_FILE = os.environ.get("SK_LETTERS_NOTIFICATION_FILE", "")
+# The regency's emblem on the letterhead (an SVG file); a neutral emblem is used if unset.
+SK_LETTERS_LOGO_SVG = os.environ.get("SK_LETTERS_LOGO_SVG", "")
+# Attachments to a request: size cap per file and number of files.
+SK_LETTERS_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("SK_LETTERS_ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024))
+)
+SK_LETTERS_MAX_ATTACHMENTS = 10
+# Public verification: requests per minute and address (page / PDF check).
+SK_LETTERS_VERIFY_PER_MINUTE = int(os.environ.get("SK_LETTERS_VERIFY_PER_MINUTE", "60"))
+SK_LETTERS_CHECK_PER_MINUTE = int(os.environ.get("SK_LETTERS_CHECK_PER_MINUTE", "10"))
+# Runs after the population seeder (its demo letters need the demo residents).
+SK_DEMO_SEEDERS.append("smartkampung.letters.demo.seed")
+
 # --- dashboards ---------------------------------------------------------------------------------
 # Regency dashboard (docs/portal.md). A village "runs Smart Kampung" when every criterion in
 # SK_ROLLOUT_CRITERIA holds: "operator_login" — a village staff account with a role in

@@ -1,5 +1,12 @@
 """Public letter verification (/v/<token>), reached from the QR code on every letter."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from .views import public
+
+app_name = "verify"
+urlpatterns = [
+    path("", public.verify_start, name="start"),
+    path("ca/<str:regency_code>.pem", public.authority_certificate, name="authority"),
+    path("<str:token>", public.verify_letter, name="letter"),
+]
