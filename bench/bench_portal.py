@@ -126,6 +126,56 @@ def _operators_and_snapshots() -> int:
     return len(codes)
 
 
+def _letters(year: int, total: int, recent: int) -> int:
+    """Numbered letters (bulk rows, as ``bench_letters`` does): ``total`` spread over
+    ``year`` and ``recent`` in the last 30 days, over every village and letter type."""
+    import secrets
+
+    from smartkampung.letters.models import Letter, LetterType
+    from smartkampung.letters.services.catalogue import letter_types_install_defaults
+
+    letter_types_install_defaults(regency_code=REGENCY)
+    Letter.objects.filter(sequence_key="bench-portal").delete()
+    types = list(LetterType.objects.filter(regency_id=REGENCY))
+    head = _user("bench.kades", Role.VILLAGE_HEAD, "35.10.01.2001")
+    villages = list(Region.objects.filter(level=Level.VILLAGE).values_list("code", flat=True))
+    rng = random.Random(7)
+    tz = timezone.get_current_timezone()
+    start = timezone.datetime(year, 1, 1, 8, tzinfo=tz)
+    now = timezone.now()
+    rows: list[Letter] = []
+    for n in range(total + recent):
+        if n < total:
+            issued = start + timedelta(minutes=rng.randrange(0, 60 * 24 * 360))
+        else:
+            issued = now - timedelta(minutes=rng.randrange(1, 60 * 24 * 30))
+        rows.append(
+            Letter(
+                village_id=rng.choice(villages),
+                letter_type=rng.choice(types),
+                sequence_key="bench-portal",
+                year=issued.year,
+                sequence_number=n + 1,
+                number=f"BP/{n + 1}",
+                issued_at=issued,
+                token=secrets.token_urlsafe(24),
+                subject_name=f"Warga {n}",
+                subject_nik="",
+                content={},
+                signer=head,
+                signer_name="Kepala Desa",
+                signer_position="Kepala Desa",
+                signed_at=issued,
+                issue_seconds=rng.randrange(300, 4 * 3600),
+            )
+        )
+        if len(rows) == 5000:
+            Letter.objects.bulk_create(rows)
+            rows = []
+    Letter.objects.bulk_create(rows)
+    return total + recent
+
+
 def _cycle(client: Client, urls: list[str]) -> Any:
     state = {"i": 0}
 
@@ -161,6 +211,11 @@ def run(h: Harness, *, quick: bool = False) -> None:
         lambda: bench_projects.generate_regency(2 if quick else 20),
     )
     flags = _timed(h, "detect red flags in them", detect_all)
+    letters = _timed(
+        h,
+        "generate letters",
+        lambda: _letters(YEAR, 20_000 if quick else 200_000, 1_000 if quick else 8_000),
+    )
     villages = _operators_and_snapshots()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -175,6 +230,7 @@ def run(h: Harness, *, quick: bool = False) -> None:
         "projects_in_year": projects_year,
         "open_red_flags": RedFlag.objects.filter(status="open").count(),
         "findings": flags.found,
+        "letters": letters,
     }
     print(f"  data: {h.context['portal_data']}")
     runs = 15 if quick else 60

@@ -387,10 +387,13 @@ SK_DEMO_SEEDERS.append("smartkampung.letters.demo.seed")
 # --- dashboards ---------------------------------------------------------------------------------
 # Regency dashboard (docs/portal.md). A village "runs Smart Kampung" when every criterion in
 # SK_ROLLOUT_CRITERIA holds: "operator_login" — a village staff account with a role in
-# SK_ROLLOUT_STAFF_ROLES logged in within SK_ROLLOUT_LOGIN_DAYS days.
-SK_ROLLOUT_CRITERIA = env_list("SK_ROLLOUT_CRITERIA", ["operator_login"])
+# SK_ROLLOUT_STAFF_ROLES logged in within SK_ROLLOUT_LOGIN_DAYS days; "services_issued" — at
+# least SK_ROLLOUT_MIN_SERVICES letters issued in the last SK_ROLLOUT_SERVICE_DAYS days.
+SK_ROLLOUT_CRITERIA = env_list("SK_ROLLOUT_CRITERIA", ["operator_login", "services_issued"])
 SK_ROLLOUT_STAFF_ROLES = env_list("SK_ROLLOUT_STAFF_ROLES", ["village_operator"])
 SK_ROLLOUT_LOGIN_DAYS = int(os.environ.get("SK_ROLLOUT_LOGIN_DAYS", "14"))
+SK_ROLLOUT_SERVICE_DAYS = int(os.environ.get("SK_ROLLOUT_SERVICE_DAYS", "30"))
+SK_ROLLOUT_MIN_SERVICES = int(os.environ.get("SK_ROLLOUT_MIN_SERVICES", "1"))
 # The regency's target: how many villages should run Smart Kampung (Banyuwangi: 80, then all).
 SK_ROLLOUT_TARGET = int(os.environ.get("SK_ROLLOUT_TARGET", "80"))
 # Days of daily rollout snapshots shown in the trend.

@@ -41,6 +41,7 @@ class SummaryOut(Schema):
     budget: dict[str, Any]
     projects: dict[str, int]
     open_flags: dict[str, int]
+    services: dict[str, Any]
 
 
 def _load(request: HttpRequest, query: ScopeQuery) -> selectors.DashboardData:
@@ -85,6 +86,11 @@ def summary(request: HttpRequest, query: Query[ScopeQuery]) -> dict[str, Any]:
         },
         "projects": totals.projects,
         "open_flags": totals.open_flags,
+        "services": {
+            "letters": totals.letters,
+            "spm": totals.spm,
+            "backlog": totals.backlog,
+        },
     }
 
 

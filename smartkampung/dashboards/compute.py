@@ -16,6 +16,8 @@ from django.conf import settings
 
 from smartkampung.accounts.selectors import last_login_by_village
 from smartkampung.budgets.selectors import aggregates as budget_aggregates
+from smartkampung.letters import selectors as letter_selectors
+from smartkampung.letters import statistics as letter_statistics
 from smartkampung.projects import public as project_figures
 from smartkampung.regions.models import Level
 from smartkampung.regions.selectors import region_list
@@ -23,7 +25,7 @@ from smartkampung.regions.selectors import region_list
 from .models import Section
 
 # The activity criteria a regency may combine in SK_ROLLOUT_CRITERIA.
-ROLLOUT_CRITERIA = ("operator_login",)
+ROLLOUT_CRITERIA = ("operator_login", "services_issued")
 
 
 def village_codes(regency_code: str) -> list[str]:
@@ -32,31 +34,72 @@ def village_codes(regency_code: str) -> list[str]:
     )
 
 
+def district_codes(regency_code: str) -> list[str]:
+    return list(
+        region_list(level=Level.DISTRICT, parent_code=regency_code).values_list("code", flat=True)
+    )
+
+
 def _money(value: Any) -> str:
     return f"{value:.2f}"
 
 
 def compute_rollout(*, regency_code: str, year: int, now: datetime) -> dict[str, Any]:
-    """Per village: the last login of a village operator and whether the village counts as
-    running Smart Kampung under the regency's definition (settings, docs/portal.md)."""
+    """Per village: the last login of a village operator, the letters issued in the recent
+    window, and whether the village counts as running Smart Kampung under the regency's
+    definition (settings, docs/portal.md)."""
     del year  # the rollout is the state today, whatever year the dashboard shows
     criteria = [c for c in settings.SK_ROLLOUT_CRITERIA if c in ROLLOUT_CRITERIA]
     login_since = now - timedelta(days=settings.SK_ROLLOUT_LOGIN_DAYS)
     logins = last_login_by_village(roles=settings.SK_ROLLOUT_STAFF_ROLES)
+    issued = letter_statistics.letters_issued_since(
+        region_code=regency_code, since=now - timedelta(days=settings.SK_ROLLOUT_SERVICE_DAYS)
+    )
     villages: dict[str, dict[str, Any]] = {}
     for code in village_codes(regency_code):
         last = logins.get(code)
-        checks = {"operator_login": last is not None and last >= login_since}
+        services = issued.get(code, 0)
+        checks = {
+            "operator_login": last is not None and last >= login_since,
+            "services_issued": services >= settings.SK_ROLLOUT_MIN_SERVICES,
+        }
         villages[code] = {
             "last_login": last.isoformat() if last else None,
             "operator_active": checks["operator_login"],
+            "services_issued": services,
             "active": bool(criteria) and all(checks[c] for c in criteria),
         }
     return {
         "criteria": criteria,
         "login_days": settings.SK_ROLLOUT_LOGIN_DAYS,
+        "service_days": settings.SK_ROLLOUT_SERVICE_DAYS,
+        "min_services": settings.SK_ROLLOUT_MIN_SERVICES,
         "target": settings.SK_ROLLOUT_TARGET,
         "villages": villages,
+    }
+
+
+def compute_services(*, regency_code: str, year: int, now: datetime) -> dict[str, Any]:
+    """Letters of ``year`` per village and month; per type with the median time to issue
+    against the type's target, and the backlog, for the regency and each kecamatan (a median
+    cannot be rolled up from villages, so it is computed per region)."""
+    del now
+    months = letter_statistics.letters_by_village_and_month(region_code=regency_code, year=year)
+    regions = [regency_code, *district_codes(regency_code)]
+    return {
+        "villages": {code: {"months": counts} for code, counts in months.items()},
+        "regions": {
+            code: {
+                "types": [
+                    {**row, "title": str(row["title"])}
+                    for row in letter_selectors.aggregate_letters_by_type(
+                        region_code=code, year=year
+                    )
+                ],
+                "backlog": letter_selectors.aggregate_backlog(region_code=code),
+            }
+            for code in regions
+        },
     }
 
 
@@ -110,6 +153,7 @@ def compute_monitoring(*, regency_code: str, year: int, now: datetime) -> dict[s
 
 COMPUTERS: dict[str, Callable[..., dict[str, Any]]] = {
     Section.ROLLOUT: compute_rollout,
+    Section.SERVICES: compute_services,
     Section.BUDGET: compute_budget,
     Section.MONITORING: compute_monitoring,
 }

@@ -63,6 +63,11 @@ class VillageFigures:
     budget: dict[str, Any] | None = None  # desa only (kelurahan have no APBDes)
     projects: dict[str, int] = field(default_factory=dict)
     flags: dict[str, int] = field(default_factory=dict)
+    letters: list[int] = field(default_factory=lambda: [0] * 12)  # per month of the year
+
+    @property
+    def letters_year(self) -> int:
+        return sum(self.letters)
 
 
 @dataclass
@@ -83,6 +88,9 @@ class DashboardData:
     units: list[Unit]
     ceilings: list[dict[str, Any]]
     rollout: dict[str, Any]
+    # Per region code (this region and, on the regency's, each kecamatan): letter types with
+    # their median time to issue, and the backlog.
+    services: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def region_label(self) -> str:
@@ -111,6 +119,7 @@ def dashboard_data(*, actor: Any, region_code: str | None, year: int) -> Dashboa
     rollout = sections.get(Section.ROLLOUT, {})
     budget = sections.get(Section.BUDGET, {})
     monitoring = sections.get(Section.MONITORING, {})
+    services = sections.get(Section.SERVICES, {})
     villages: list[VillageFigures] = []
     regions = (
         Region.objects.filter(_in_scope(region.code), level=Level.VILLAGE)
@@ -131,6 +140,7 @@ def dashboard_data(*, actor: Any, region_code: str | None, year: int) -> Dashboa
                 budget=budget.get("villages", {}).get(code),
                 projects=watched.get("projects", {}),
                 flags=watched.get("flags", {}),
+                letters=services.get("villages", {}).get(code, {}).get("months", [0] * 12),
             )
         )
     units: list[Unit]
@@ -149,6 +159,7 @@ def dashboard_data(*, actor: Any, region_code: str | None, year: int) -> Dashboa
     prefix = region.code + "."
     ceilings = [c for c in budget.get("ceilings", []) if c["village"].startswith(prefix)]
     meta = {k: v for k, v in rollout.items() if k != "villages"}
+    regions = services.get("regions", {})
     return DashboardData(
         region=region,
         year=year,
@@ -157,6 +168,11 @@ def dashboard_data(*, actor: Any, region_code: str | None, year: int) -> Dashboa
         units=units,
         ceilings=ceilings,
         rollout=meta,
+        services={
+            code: figures
+            for code, figures in regions.items()
+            if code == region.code or code.startswith(prefix)
+        },
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from .selectors import DashboardData
 
 ZERO = Decimal("0")
+SPM_CODE = "spm"  # the letter type whose time to issue the regency promises (30 minutes)
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,9 @@ class Summary:
     over_ceiling: int
     projects: dict[str, int]
     open_flags: dict[str, int]
+    letters: int
+    spm: dict[str, Any] | None  # the SPM's count, median and target in this region
+    backlog: dict[str, Any]
 
     @property
     def target_share(self) -> float | None:
@@ -46,6 +50,7 @@ def summarise(data: DashboardData) -> Summary:
         for rule, n in v.flags.items():
             flags[rule] = flags.get(rule, 0) + n
     target = int(data.rollout.get("target") or 0)
+    own = data.services.get(data.region.code, {})
     return Summary(
         active=sum(1 for v in data.villages if v.rollout.get("active")),
         villages=len(data.villages),
@@ -59,6 +64,9 @@ def summarise(data: DashboardData) -> Summary:
         over_ceiling=sum(1 for c in data.ceilings if c["over"]),
         projects=projects,
         open_flags=flags,
+        letters=sum(v.letters_year for v in data.villages),
+        spm=next((t for t in own.get("types", []) if t["code"] == SPM_CODE), None),
+        backlog=own.get("backlog", {}),
     )
 
 

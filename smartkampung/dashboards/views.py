@@ -65,6 +65,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "projects": f"projects-{level}",
         "flags": "flags-rules",
         "flags_villages": "flags-villages",
+        "letters": "letters-districts" if data.is_regency else "letters-villages",
+        "letters_months": "letters-months",
+        "letters_types": "letters-types",
     }
     built = {name: tables.build(key, data) for name, key in keys.items()}
     trend = tables.build("rollout-trend", data)

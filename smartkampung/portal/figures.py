@@ -20,6 +20,7 @@ from smartkampung.core.exceptions import NotFound
 from smartkampung.projects import public as project_public
 from smartkampung.regions.models import Kind, Level, Region
 
+from .letters import letter_figures
 from .population import PublishedPopulation, published_population
 
 ZERO = Decimal("0.00")
@@ -168,6 +169,7 @@ class RegionFigures:
     budget: BudgetFigures | None  # None for a kelurahan (no APBDes)
     projects: ProjectFigures
     children: list[ChildRegion]
+    letters: dict[str, Any]
 
     @property
     def label(self) -> str:
@@ -193,4 +195,5 @@ def region_figures(*, region: Region, year: int) -> RegionFigures:
         budget=None if is_kelurahan else budget_figures(region=region, year=year),
         projects=project_figures(region=region, year=year),
         children=children,
+        letters=letter_figures(region_code=region.code, year=year),
     )

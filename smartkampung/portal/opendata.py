@@ -21,6 +21,7 @@ from .figures import (
     region_figures,
     region_label,
 )
+from .letters import letter_figures
 from .population import published_population
 
 POPULATION_COLUMNS = [
@@ -31,6 +32,17 @@ POPULATION_COLUMNS = [
     "category",
     "count",
     "suppressed",
+]
+LETTER_COLUMNS = [
+    "region_code",
+    "region",
+    "year",
+    "letter_type",
+    "title",
+    "count",
+    "suppressed",
+    "median_minutes",
+    "target_minutes",
 ]
 BUDGET_COLUMNS = ["region_code", "region", "year", "part", "code", "label", "planned", "realised"]
 PROJECT_COLUMNS = [
@@ -111,6 +123,32 @@ def population_json(region: Region) -> dict[str, Any]:
     }
 
 
+def letter_rows(region: Region, year: int) -> list[list[Any]]:
+    """Letters issued in ``year`` per type, for the region and every region below it."""
+    rows: list[list[Any]] = []
+    for r in regions_below(region):
+        figures = letter_figures(region_code=r.code, year=year)
+        label = region_label(r)
+        rows.append(
+            [r.code, label, year, "", "", figures["total"], figures["total"] is None, None, None]
+        )
+        for t in figures["types"]:
+            rows.append(
+                [
+                    r.code,
+                    label,
+                    year,
+                    t["code"],
+                    t["title"],
+                    t["count"],
+                    t["count"] is None,
+                    t["median_minutes"],
+                    t["target_minutes"],
+                ]
+            )
+    return rows
+
+
 def budget_rows(region: Region, figures: BudgetFigures) -> list[list[Any]]:
     label = region_label(region)
     rows: list[list[Any]] = []
@@ -174,6 +212,8 @@ def dataset_csv(name: str, region: Region, year: int) -> tuple[list[str], list[l
     if name == "budget":
         figures_ = budget_figures(region=region, year=year)
         return BUDGET_COLUMNS, budget_rows(region, figures_)
+    if name == "letters":
+        return LETTER_COLUMNS, letter_rows(region, year)
     return PROJECT_COLUMNS, project_rows(region, year)
 
 
@@ -193,6 +233,19 @@ def dataset_json(name: str, region: Region, year: int) -> dict[str, Any]:
     if name == "budget":
         budget = budget_figures(region=region, year=year)
         return {**base, "year": year, **budget_json(budget)}
+    if name == "letters":
+        return {
+            **base,
+            "year": year,
+            "regions": [
+                {
+                    "code": r.code,
+                    "name": region_label(r),
+                    **letter_figures(region_code=r.code, year=year),
+                }
+                for r in regions_below(region)
+            ],
+        }
     return {**base, "year": year, **region_summary(region, year)}
 
 
@@ -244,6 +297,7 @@ def region_summary(region: Region, year: int) -> dict[str, Any]:
             "by_status": data.projects.counts,
             "budget": money(data.projects.budget),
         },
+        "letters": data.letters,
         "children": [
             {"code": c.code, "name": c.name, "residents": c.population} for c in data.children
         ],

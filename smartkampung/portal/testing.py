@@ -2,8 +2,9 @@
 
 ``build_sample()`` makes a small regency's worth of figures: Sarongan with residents, an
 approved and partly realised APBDes, a published project with a geotagged photo (its EXIF-free
-copies made), a planned project (not published) and a duplicate that raises a red flag;
-Sukorejo with a draft budget and a completed project. Call it inside
+copies made), a planned project (not published), a duplicate that raises a red flag, and
+letters issued to its residents (7 SPM, 2 domicile letters); Sukorejo with a draft budget, a
+completed project and one SPM. Call it inside
 ``django_capture_on_commit_callbacks(execute=True)`` so that the photo copies are made.
 """
 
@@ -14,16 +15,23 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import transaction
+from django.utils import timezone
 from PIL import Image
 
 from smartkampung.accounts.models import Role, RoleAssignment, User
 from smartkampung.budgets import services as budget_services
+from smartkampung.letters.composition import LetterSubject
+from smartkampung.letters.models import Letter, LetterType
+from smartkampung.letters.services.catalogue import letter_types_install_defaults
+from smartkampung.letters.services.letters import letter_create_numbered
 from smartkampung.projects import services as project_services
 from smartkampung.projects.geometry import parse_geometry
 from smartkampung.projects.models import Project
 from smartkampung.regions.geo import parse_geojson_geometry
 from smartkampung.regions.models import Region
 
+REGENCY = "35.10"
 SARONGAN = "35.10.01.2001"
 PESANGGARAN = "35.10.01.2002"
 SUKOREJO = "35.10.02.2001"
@@ -190,6 +198,7 @@ def build_sample(residents: int = len(RESIDENT_NAMES)) -> Sample:
         )
     sample.published.refresh_from_db()
     sample.completed.refresh_from_db()
+    residents_made = []
     for i, name in enumerate(RESIDENT_NAMES[:residents]):
         resident = make_resident(
             actor=staff.operator,
@@ -202,4 +211,49 @@ def build_sample(residents: int = len(RESIDENT_NAMES)) -> Sample:
         sample.nik.append(resident.nik)
         if resident.household_id:
             sample.kk.append(resident.household.kk_number)
+        residents_made.append(resident)
+    head = _user("kades.sarongan.sample", Role.VILLAGE_HEAD, SARONGAN)
+    subjects = [LetterSubject(name=r.full_name, nik=r.nik) for r in residents_made] or [
+        LetterSubject(name="Siti Aminah", nik="3510014507900003")
+    ]
+    for i, minutes in enumerate((12, 18, 25, 28, 31, 45, 90)):  # median 28 minutes
+        issue_letter(
+            SARONGAN, "spm", subjects[i % len(subjects)], head, minutes=minutes, days_ago=i
+        )
+    for i in range(2):
+        issue_letter(
+            SARONGAN, "domisili", subjects[i % len(subjects)], head, minutes=60, days_ago=40
+        )
+    head_sukorejo = _user("kades.sukorejo.sample", Role.VILLAGE_HEAD, SUKOREJO)
+    issue_letter(SUKOREJO, "spm", subjects[0], head_sukorejo, minutes=20, days_ago=50)
     return sample
+
+
+def issue_letter(
+    village_code: str,
+    type_code: str,
+    subject: LetterSubject,
+    signer: User,
+    *,
+    minutes: int,
+    days_ago: int = 0,
+) -> Letter:
+    """A numbered letter issued ``days_ago`` days ago, ``minutes`` after its request (not
+    signed: the figures count numbered letters; signing is the letters app's business)."""
+    letter_types_install_defaults(regency_code=REGENCY)
+    letter_type = LetterType.objects.get(regency_id=REGENCY, code=type_code)
+    now = timezone.now()
+    # Within this year, so that the year's figures do not depend on the day the tests run.
+    start_of_year = now.replace(month=1, day=1, hour=1, minute=0, second=0, microsecond=0)
+    moment = max(now - timedelta(days=days_ago), start_of_year)
+    with transaction.atomic():
+        letter = letter_create_numbered(
+            letter_type=letter_type,
+            village=Region.objects.get(code=village_code),
+            subject=subject,
+            values={},
+            signer=signer,
+            now=moment,
+        )
+    Letter.objects.filter(pk=letter.pk).update(issue_seconds=minutes * 60)
+    return letter

@@ -180,6 +180,8 @@ DATASETS = {
     ("projects", "csv"),
     ("projects", "json"),
     ("projects", "geojson"),
+    ("letters", "csv"),
+    ("letters", "json"),
     ("summary", "json"),
 }
 

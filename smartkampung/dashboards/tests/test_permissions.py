@@ -76,7 +76,13 @@ def test_a_kecamatan_officer_sees_only_the_villages_of_their_kecamatan(
         assert client.get(f"/dashboards/map.json?region={other}").status_code == 404
         assert client.get(f"/api/v1/dashboards/?region={other}").status_code == 404
 
-    for key in ("rollout-villages", "budget-villages", "ceilings", "projects-villages"):
+    for key in (
+        "rollout-villages",
+        "budget-villages",
+        "ceilings",
+        "projects-villages",
+        "letters-villages",
+    ):
         body = client.get(f"/dashboards/tables/{key}/?format=csv").content.decode("utf-8-sig")
         rows = list(csv.reader(io.StringIO(body)))[1:]
         names = {r[0] for r in rows}

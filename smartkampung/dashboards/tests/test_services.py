@@ -32,19 +32,25 @@ def _logged_in(make_user: Any, role: str, code: str, days_ago: float) -> User:
 
 def test_refresh_stores_every_section_and_todays_snapshot(db: Any) -> None:
     sections = dashboard_refresh(regency_code=REGENCY, year=YEAR)
-    assert set(sections) == {Section.ROLLOUT, Section.BUDGET, Section.MONITORING}
-    assert DashboardFigures.objects.filter(regency_id=REGENCY, year=YEAR).count() == 3
+    assert set(sections) == {
+        Section.ROLLOUT,
+        Section.SERVICES,
+        Section.BUDGET,
+        Section.MONITORING,
+    }
+    assert DashboardFigures.objects.filter(regency_id=REGENCY, year=YEAR).count() == 4
     today = timezone.localdate()
     assert RolloutSnapshot.objects.filter(day=today).count() == 217
     # Again the same day: replaced, not added.
     dashboard_refresh(regency_code=REGENCY, year=YEAR)
     assert RolloutSnapshot.objects.filter(day=today).count() == 217
-    assert DashboardFigures.objects.filter(regency_id=REGENCY).count() == 3
+    assert DashboardFigures.objects.filter(regency_id=REGENCY).count() == 4
 
 
 def test_a_village_is_active_when_its_operator_logged_in_recently(
     make_user: Any, settings: Any
 ) -> None:
+    settings.SK_ROLLOUT_CRITERIA = ["operator_login"]
     settings.SK_ROLLOUT_LOGIN_DAYS = 14
     _logged_in(make_user, Role.VILLAGE_OPERATOR, SARONGAN, days_ago=3)
     _logged_in(make_user, Role.VILLAGE_OPERATOR, SUKOREJO, days_ago=20)
@@ -64,6 +70,7 @@ def test_a_village_is_active_when_its_operator_logged_in_recently(
 
 
 def test_the_definition_is_a_setting(make_user: Any, settings: Any) -> None:
+    settings.SK_ROLLOUT_CRITERIA = ["operator_login"]
     _logged_in(make_user, Role.VILLAGE_OPERATOR, SUKOREJO, days_ago=20)
     settings.SK_ROLLOUT_LOGIN_DAYS = 30
     dashboard_refresh(regency_code=REGENCY, year=YEAR)
@@ -95,7 +102,7 @@ def test_figures_of_the_sample(sample: Any) -> None:
 def test_missing_figures_are_computed_when_someone_looks(db: Any) -> None:
     assert not DashboardFigures.objects.exists()
     dashboard_ensure_fresh(regency_code=REGENCY, year=YEAR)
-    assert DashboardFigures.objects.filter(regency_id=REGENCY, year=YEAR).count() == 3
+    assert DashboardFigures.objects.filter(regency_id=REGENCY, year=YEAR).count() == 4
 
 
 def test_stale_figures_are_refreshed_in_the_background_once(
@@ -128,8 +135,8 @@ def test_fresh_figures_are_left_alone(db: Any, django_capture_on_commit_callback
 def test_the_refresh_command(db: Any) -> None:
     out = StringIO()
     call_command("dashboard_refresh", "--year", str(YEAR), "--year", str(YEAR - 1), stdout=out)
-    assert f"{REGENCY} {YEAR}: rollout, budget, monitoring" in out.getvalue()
-    assert DashboardFigures.objects.filter(year=YEAR - 1).count() == 3
+    assert f"{REGENCY} {YEAR}: rollout, services, budget, monitoring" in out.getvalue()
+    assert DashboardFigures.objects.filter(year=YEAR - 1).count() == 4
 
 
 @pytest.mark.parametrize("args", [["--year", "1900"], ["--regency", "99.99"], ["--year", "abc"]])
@@ -137,3 +144,39 @@ def test_the_refresh_command_refuses_bad_arguments(db: Any, args: list[str]) -> 
     with pytest.raises((CommandError, SystemExit)):
         call_command("dashboard_refresh", *args, stdout=StringIO(), stderr=StringIO())
     assert not DashboardFigures.objects.exists()
+
+
+def test_services_issued_is_part_of_the_default_definition(sample: Any, settings: Any) -> None:
+    """Active: an operator logged in recently AND letters issued in the last 30 days."""
+    assert settings.SK_ROLLOUT_CRITERIA == ["operator_login", "services_issued"]
+    User.objects.filter(pk=sample.operator.pk).update(last_login=timezone.now())
+    op_sukorejo = User.objects.get(username="op.sukorejo.sample")
+    User.objects.filter(pk=op_sukorejo.pk).update(last_login=timezone.now())
+    dashboard_refresh(regency_code=REGENCY, year=sample.year)
+    villages = _figures(Section.ROLLOUT, sample.year)["villages"]
+    assert villages[SARONGAN]["services_issued"] == 7  # the SPMs of the last week
+    assert villages[SARONGAN]["active"] is True
+    # Sukorejo's operator logged in, but its only letter is older than 30 days.
+    assert villages[SUKOREJO]["operator_active"] is True
+    assert villages[SUKOREJO]["active"] is (villages[SUKOREJO]["services_issued"] >= 1)
+
+    settings.SK_ROLLOUT_SERVICE_DAYS = 3
+    settings.SK_ROLLOUT_MIN_SERVICES = 5
+    dashboard_refresh(regency_code=REGENCY, year=sample.year)
+    villages = _figures(Section.ROLLOUT, sample.year)["villages"]
+    assert villages[SARONGAN]["services_issued"] == 3
+    assert villages[SARONGAN]["active"] is False
+
+
+def test_service_figures_of_the_sample(sample: Any) -> None:
+    dashboard_refresh(regency_code=REGENCY, year=sample.year)
+    services = _figures(Section.SERVICES, sample.year)
+    assert sum(services["villages"][SARONGAN]["months"]) == 9
+    types = {t["code"]: t for t in services["regions"]["35.10.01"]["types"]}
+    assert types["spm"]["count"] == 7
+    assert types["spm"]["median_minutes"] == 28.0
+    assert types["spm"]["target_minutes"] == 30 and types["spm"]["within_target"] is True
+    regency_types = {t["code"]: t for t in services["regions"][REGENCY]["types"]}
+    assert regency_types["spm"]["count"] == 8
+    assert set(services["regions"]) == {REGENCY, *[f"35.10.{n:02d}" for n in range(1, 26)]}
+    assert "backlog" in services["regions"][REGENCY]

@@ -193,3 +193,41 @@ def test_the_dashboard_page_runs_a_bounded_number_of_queries(
             officer.get(f"/dashboards/tables/budget-villages/?year={sample.year}").status_code
             == 200
         )
+
+
+def test_service_figures_and_the_lists_behind_them(sample: Any, officer: Any) -> None:
+    officer.cookies["sk_language"] = "en"
+    page = officer.get(f"/dashboards/?year={sample.year}")
+    summary = page.context["summary"]
+    assert summary.letters == 10
+    assert summary.spm["count"] == 8 and summary.spm["target_minutes"] == 30
+    html = page.content.decode()
+    assert f"/letters/overview/spm/?region={REGENCY}&amp;year={sample.year}" in html
+    assert "within the target" in html  # the regency's median SPM time: 26.5 minutes
+    assert f"/letters/overview/?region={KEC_PESANGGARAN}&amp;year={sample.year}" in html
+
+    types = _csv(officer.get(f"/dashboards/tables/letters-types/?year={sample.year}&format=csv"))
+    assert types[0] == [
+        "Letter type",
+        "Letters",
+        "Median minutes",
+        "Target minutes",
+        "Within target",
+    ]
+    spm = next(row for row in types[1:] if row[1] == "8")
+    assert spm[2:] == ["26.5", "30", "yes"]
+
+    issued = _csv(
+        officer.get(
+            f"/dashboards/tables/letters-villages/?year={sample.year}&issued=yes&format=csv"
+        )
+    )
+    assert {(row[0], row[2]) for row in issued[1:]} == {("Sarongan", "9"), ("Sukorejo", "1")}
+    months = _csv(officer.get(f"/dashboards/tables/letters-months/?year={sample.year}&format=csv"))
+    assert len(months) == 1 + 12 + 1 and months[-1][1] == "10"
+
+    camat = officer.get(
+        f"/dashboards/tables/letters-types/?year={sample.year}&region={KEC_PESANGGARAN}&format=csv"
+    )
+    spm_kec = next(row for row in _csv(camat)[1:] if row[1] == "7")
+    assert spm_kec[2] == "28.0"  # Sarongan's seven SPMs alone

@@ -75,3 +75,18 @@ def rupiah_short(value: int | float | Decimal | None) -> str:
             return f"Rp {formats.number_format(rounded, decimal_pos=places)} {suffix}"
     whole = amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return f"Rp {formats.number_format(whole, force_grouping=True)}"
+
+
+@register.filter
+def minutes(value: int | float | None) -> str:
+    """``28.0`` → ``28 menit``; ``1440`` → ``24 jam`` (targets of a day and more in hours)."""
+    if value is None:
+        return "–"
+    amount = float(value)
+    if amount >= 120:
+        hours = formats.number_format(
+            round(amount / 60, 1), decimal_pos=0 if amount % 60 == 0 else 1
+        )
+        return _("%(hours)s h") % {"hours": hours}
+    number = formats.number_format(round(amount, 1), decimal_pos=0 if amount == int(amount) else 1)
+    return _("%(minutes)s min") % {"minutes": number}

@@ -1,0 +1,37 @@
+"""The dashboard's tables, by section; ``build(key, data, params)`` makes any of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from ..selectors import DashboardData
+from .base import Cell, Column, Table, table_url
+from .budget import budget_districts, budget_villages, ceilings
+from .monitoring import flags_rules, flags_villages, projects_districts, projects_villages
+from .rollout import rollout_districts, rollout_trend_table, rollout_villages
+from .services import letters_districts, letters_months, letters_types, letters_villages
+
+__all__ = ["BUILDERS", "Cell", "Column", "Table", "build", "table_url"]
+
+BUILDERS: dict[str, Callable[[DashboardData, Mapping[str, str]], Table]] = {
+    "rollout-districts": rollout_districts,
+    "rollout-villages": rollout_villages,
+    "rollout-trend": rollout_trend_table,
+    "budget-districts": budget_districts,
+    "budget-villages": budget_villages,
+    "ceilings": ceilings,
+    "projects-districts": projects_districts,
+    "projects-villages": projects_villages,
+    "flags-rules": flags_rules,
+    "flags-villages": flags_villages,
+    "letters-months": letters_months,
+    "letters-types": letters_types,
+    "letters-districts": letters_districts,
+    "letters-villages": letters_villages,
+}
+
+
+def build(key: str, data: DashboardData, params: Mapping[str, str] | None = None) -> Table:
+    table = BUILDERS[key](data, params or {})
+    table.page_url = table_url(data, key, **table.filters)
+    return table
