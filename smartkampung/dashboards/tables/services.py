@@ -56,7 +56,8 @@ def letters_months(data: DashboardData, params: Mapping[str, str]) -> Table:
 def _minutes(value: float | None) -> Cell:
     if value is None:
         return Cell(value=None, text="–", numeric=True)
-    return Cell(value=value, text=formats.number_format(value, decimal_pos=1), numeric=True)
+    places = 0 if float(value) == int(value) else 1
+    return Cell(value=value, text=formats.number_format(value, decimal_pos=places), numeric=True)
 
 
 def letters_types(data: DashboardData, params: Mapping[str, str]) -> Table:

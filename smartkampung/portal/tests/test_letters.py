@@ -26,7 +26,9 @@ def test_small_letter_counts_are_hidden_over_the_region_tree(sample: Any) -> Non
 
 
 def test_medians_only_where_enough_letters_were_measured(sample: Any) -> None:
-    sarongan = {t["code"]: t for t in letter_figures(region_code=SARONGAN, year=sample.year)["types"]}
+    sarongan = {
+        t["code"]: t for t in letter_figures(region_code=SARONGAN, year=sample.year)["types"]
+    }
     assert sarongan["spm"]["median_minutes"] == 28.0  # seven SPMs
     assert sarongan["spm"]["within_target"] is True
     assert sarongan["domisili"]["median_minutes"] is None  # two letters: one person's case
