@@ -4,19 +4,21 @@ to issue per type against its target (the SPM's promise: 30 minutes).
 Counts go through the same small-cell suppression as the population (``disclosure``), over
 the whole regency at once: "one SPM in this village this year" says something about a
 household. A median is shown only when at least ``threshold`` letters of the type were
-measured in the region (a median of one or two letters is one person's case).
+measured in the region (a median of one or two letters is one person's case). Everything is
+computed from one read of the year's letters and cached, like the population figures.
 """
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 
-from smartkampung.letters import selectors as letter_selectors
 from smartkampung.letters import statistics as letter_statistics
+from smartkampung.letters.models import LetterType
 from smartkampung.regions.models import Level, Region
 
 from .disclosure import Cell, Equation, suppress_regions
@@ -30,8 +32,13 @@ class PublishedLetters:
     code: str
     year: int
     total: int | None
-    counts: dict[str, int | None] = field(default_factory=dict)  # type code → count or hidden
+    # Per letter type with letters: code, title, count (None: hidden), median_minutes (None:
+    # too few measured), target_minutes, within_target — in the regency's catalogue order.
+    types: list[dict[str, Any]] = field(default_factory=list)
     threshold: int = 5
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"total": self.total, "types": self.types, "threshold": self.threshold}
 
 
 def _margins(region: str, present: set[Cell]) -> list[Equation]:
@@ -42,40 +49,68 @@ def _margins(region: str, present: set[Cell]) -> list[Equation]:
 def compute_published_letters(
     *, regency_code: str, year: int, threshold: int
 ) -> dict[str, PublishedLetters]:
-    """Published counts of every region of the regency (villages, kecamatan, regency)."""
-    per_village = letter_statistics.letters_by_village_and_type(region_code=regency_code, year=year)
+    """Published figures of every region of the regency (villages, kecamatan, regency)."""
+    times = letter_statistics.issue_times_by_village_and_type(region_code=regency_code, year=year)
     villages = sorted(
         Region.objects.filter(level=Level.VILLAGE, code__startswith=regency_code + ".").values_list(
             "code", flat=True
         )
     )
+    tree = region_tree(regency_code, villages)
     counts: dict[str, dict[Cell, int]] = {}
     for code in villages:
-        types = per_village.get(code, {})
-        cells: dict[Cell, int] = {("total", ""): sum(types.values())}
-        cells.update({("type", t): n for t, n in types.items()})
+        per_type = times.get(code, {})
+        cells: dict[Cell, int] = {("total", ""): sum(len(v) for v in per_type.values())}
+        cells.update({("type", t): len(v) for t, v in per_type.items()})
         counts[code] = cells
-    result = suppress_regions(
-        counts, region_tree(regency_code, villages), _margins, threshold=threshold
+    result = suppress_regions(counts, tree, _margins, threshold=threshold)
+
+    # The measured times of every region: villages' own, then merged upwards.
+    measured: dict[str, dict[str, list[int]]] = {
+        code: {t: [s for s in v if s is not None] for t, v in per_type.items()}
+        for code, per_type in times.items()
+    }
+    for parent, children in tree:
+        merged: dict[str, list[int]] = {}
+        for child in children:
+            for t, values in measured.get(child, {}).items():
+                merged.setdefault(t, []).extend(values)
+        measured[parent] = merged
+    catalogue = list(
+        LetterType.objects.filter(regency_id=regency_code).values_list(
+            "code", "title", "target_minutes"
+        )
     )
-    return {
-        code: PublishedLetters(
+    published = {}
+    for code in result.cells:
+        types = []
+        for type_code, title, target in catalogue:
+            if not result.values.get((code, "type", type_code)):
+                continue
+            values = measured.get(code, {}).get(type_code, [])
+            median = statistics.median(values) / 60 if len(values) >= threshold else None
+            types.append(
+                {
+                    "code": type_code,
+                    "title": str(title),
+                    "count": result.shown(code, "type", type_code),
+                    "median_minutes": None if median is None else round(median, 1),
+                    "target_minutes": target,
+                    "within_target": None if median is None else median <= target,
+                }
+            )
+        published[code] = PublishedLetters(
             code=code,
             year=year,
             total=result.shown(code, "total"),
-            counts={
-                c: result.shown(code, "type", c)
-                for t, c in sorted(present)
-                if t == "type" and result.values[(code, t, c)]
-            },
+            types=types,
             threshold=threshold,
         )
-        for code, present in result.cells.items()
-    }
+    return published
 
 
 def published_letters(*, region_code: str, year: int) -> PublishedLetters:
-    """The published counts of one region, computed for the whole regency on a cache miss."""
+    """The published figures of one region, computed for the whole regency on a cache miss."""
     key = CACHE_KEY.format(year=year, code=region_code)
     found = cache.get(key)
     if found is not None:
@@ -94,22 +129,6 @@ def published_letters(*, region_code: str, year: int) -> PublishedLetters:
 
 
 def letter_figures(*, region_code: str, year: int) -> dict[str, Any]:
-    """What a region page shows: the total and, per letter type the regency offers, the
-    published count and the median time to issue (when enough letters were measured)."""
-    published = published_letters(region_code=region_code, year=year)
-    types = []
-    for row in letter_selectors.aggregate_letters_by_type(region_code=region_code, year=year):
-        if not row["count"]:
-            continue
-        enough = row["measured"] >= published.threshold
-        types.append(
-            {
-                "code": row["code"],
-                "title": str(row["title"]),
-                "count": published.counts.get(row["code"]),
-                "median_minutes": row["median_minutes"] if enough else None,
-                "target_minutes": row["target_minutes"],
-                "within_target": row["within_target"] if enough else None,
-            }
-        )
-    return {"total": published.total, "types": types, "threshold": published.threshold}
+    """What a region page and the open data show: the total, and per letter type the
+    published count and the median time to issue against the target."""
+    return published_letters(region_code=region_code, year=year).as_dict()
