@@ -415,3 +415,8 @@ SK_PORTAL_CACHE_SECONDS = int(os.environ.get("SK_PORTAL_CACHE_SECONDS", "600"))
 SK_PORTAL_PROJECT_STATUSES = env_list("SK_PORTAL_PROJECT_STATUSES", ["ongoing", "completed"])
 # Licence of the open data (an SPDX identifier).
 SK_PORTAL_DATA_LICENSE = os.environ.get("SK_PORTAL_DATA_LICENSE", "CC-BY-4.0")
+# The public pages of 217 villages in two languages and a few years are more entries than
+# Django's default cache limit (300, beyond which the database cache culls a third of them).
+CACHES["default"]["OPTIONS"] = {  # type: ignore[assignment]  # (inferred as dict[str, str])
+    "MAX_ENTRIES": int(os.environ.get("SK_CACHE_MAX_ENTRIES", "20000"))
+}

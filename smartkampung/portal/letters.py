@@ -110,22 +110,19 @@ def compute_published_letters(
 
 
 def published_letters(*, region_code: str, year: int) -> PublishedLetters:
-    """The published figures of one region, computed for the whole regency on a cache miss."""
-    key = CACHE_KEY.format(year=year, code=region_code)
-    found = cache.get(key)
-    if found is not None:
-        return found
+    """The published figures of one region. The whole regency's are computed together on a
+    cache miss and kept as one cache entry (per regency and year)."""
     threshold = settings.SK_PORTAL_SUPPRESSION_THRESHOLD
-    everything = compute_published_letters(
-        regency_code=regency_code_of(region_code), year=year, threshold=threshold
-    )
-    cache.set_many(
-        {CACHE_KEY.format(year=year, code=c): p for c, p in everything.items()},
-        settings.SK_PORTAL_CACHE_SECONDS,
-    )
-    return everything.get(
-        region_code, PublishedLetters(code=region_code, year=year, total=0, threshold=threshold)
-    )
+    regency = regency_code_of(region_code)
+    key = CACHE_KEY.format(year=year, code=regency)
+    everything = cache.get(key)
+    if everything is None:
+        everything = compute_published_letters(regency_code=regency, year=year, threshold=threshold)
+        cache.set(key, everything, settings.SK_PORTAL_CACHE_SECONDS)
+    found = everything.get(region_code)
+    if found is None:
+        return PublishedLetters(code=region_code, year=year, total=0, threshold=threshold)
+    return found
 
 
 def letter_figures(*, region_code: str, year: int) -> dict[str, Any]:

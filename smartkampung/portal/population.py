@@ -150,23 +150,24 @@ def regency_code_of(code: str) -> str:
 
 
 def published_population(*, region_code: str, today: date | None = None) -> PublishedPopulation:
-    """The published statistics of one region, computed for the whole regency on a cache miss
-    (kept ``SK_PORTAL_CACHE_SECONDS``)."""
+    """The published statistics of one region. The whole regency's are computed together on a
+    cache miss and kept as one cache entry (per regency and day) for
+    ``SK_PORTAL_CACHE_SECONDS``."""
     today = today or date.today()
-    key = CACHE_KEY.format(day=today.isoformat(), code=region_code)
-    found = cache.get(key)
-    if found is not None:
-        return found
-    everything = compute_published(
-        regency_code=regency_code_of(region_code),
-        threshold=settings.SK_PORTAL_SUPPRESSION_THRESHOLD,
-        today=today,
-    )
-    cache.set_many(
-        {CACHE_KEY.format(day=today.isoformat(), code=c): p for c, p in everything.items()},
-        settings.SK_PORTAL_CACHE_SECONDS,
-    )
-    empty = PublishedPopulation(
-        code=region_code, total=0, households=0, threshold=settings.SK_PORTAL_SUPPRESSION_THRESHOLD
-    )
-    return everything.get(region_code, empty)
+    regency = regency_code_of(region_code)
+    key = CACHE_KEY.format(day=today.isoformat(), code=regency)
+    everything = cache.get(key)
+    if everything is None:
+        everything = compute_published(
+            regency_code=regency, threshold=settings.SK_PORTAL_SUPPRESSION_THRESHOLD, today=today
+        )
+        cache.set(key, everything, settings.SK_PORTAL_CACHE_SECONDS)
+    found = everything.get(region_code)
+    if found is None:
+        return PublishedPopulation(
+            code=region_code,
+            total=0,
+            households=0,
+            threshold=settings.SK_PORTAL_SUPPRESSION_THRESHOLD,
+        )
+    return found
