@@ -21,7 +21,12 @@ from smartkampung.projects import public as project_public
 from smartkampung.regions.models import Kind, Level, Region
 
 from .letters import letter_figures
-from .population import PublishedPopulation, published_population
+from .population import (
+    PublishedPopulation,
+    published_population,
+    published_populations,
+    regency_code_of,
+)
 
 ZERO = Decimal("0.00")
 
@@ -177,12 +182,14 @@ class RegionFigures:
 
 
 def region_figures(*, region: Region, year: int) -> RegionFigures:
+    populations = published_populations(regency_code=regency_code_of(region.code))
+    empty = PublishedPopulation(code="", total=0, households=0)
     children = [
         ChildRegion(
             code=c.code,
             name=c.name,
             kind=c.get_kind_display(),
-            population=(p := published_population(region_code=c.code)).total,
+            population=(p := populations.get(c.code, empty)).total,
             households=p.households,
         )
         for c in Region.objects.defer("boundary").filter(parent_id=region.code).order_by("code")

@@ -109,18 +109,27 @@ def compute_published_letters(
     return published
 
 
-def published_letters(*, region_code: str, year: int) -> PublishedLetters:
-    """The published figures of one region. The whole regency's are computed together on a
-    cache miss and kept as one cache entry (per regency and year)."""
-    threshold = settings.SK_PORTAL_SUPPRESSION_THRESHOLD
-    regency = regency_code_of(region_code)
-    key = CACHE_KEY.format(year=year, code=regency)
-    everything = cache.get(key)
+def published_letters_all(*, regency_code: str, year: int) -> dict[str, PublishedLetters]:
+    """The published figures of every region of the regency, computed together on a cache
+    miss and kept as one cache entry (per regency and year)."""
+    key = CACHE_KEY.format(year=year, code=regency_code)
+    everything: dict[str, PublishedLetters] | None = cache.get(key)
     if everything is None:
-        everything = compute_published_letters(regency_code=regency, year=year, threshold=threshold)
+        everything = compute_published_letters(
+            regency_code=regency_code,
+            year=year,
+            threshold=settings.SK_PORTAL_SUPPRESSION_THRESHOLD,
+        )
         cache.set(key, everything, settings.SK_PORTAL_CACHE_SECONDS)
-    found = everything.get(region_code)
+    return everything
+
+
+def published_letters(*, region_code: str, year: int) -> PublishedLetters:
+    found = published_letters_all(regency_code=regency_code_of(region_code), year=year).get(
+        region_code
+    )
     if found is None:
+        threshold = settings.SK_PORTAL_SUPPRESSION_THRESHOLD
         return PublishedLetters(code=region_code, year=year, total=0, threshold=threshold)
     return found
 

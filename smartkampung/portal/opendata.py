@@ -21,8 +21,8 @@ from .figures import (
     region_figures,
     region_label,
 )
-from .letters import letter_figures
-from .population import published_population
+from .letters import PublishedLetters, published_letters_all
+from .population import PublishedPopulation, published_populations, regency_code_of
 
 POPULATION_COLUMNS = [
     "region_code",
@@ -71,12 +71,26 @@ def regions_below(region: Region) -> list[Region]:
     return [region, *below.order_by("code")]
 
 
+def _populations(region: Region) -> dict[str, PublishedPopulation]:
+    return published_populations(regency_code=regency_code_of(region.code))
+
+
+def _population_of(populations: dict[str, PublishedPopulation], code: str) -> PublishedPopulation:
+    return populations.get(code) or PublishedPopulation(code=code, total=0, households=0)
+
+
+def _letters_of(letters: dict[str, PublishedLetters], code: str, year: int) -> dict[str, Any]:
+    found = letters.get(code) or PublishedLetters(code=code, year=year, total=0)
+    return found.as_dict()
+
+
 def population_rows(region: Region) -> list[list[Any]]:
     """Published counts of the region and of every region below it; a suppressed cell has an
     empty count and ``suppressed`` true."""
     rows: list[list[Any]] = []
+    populations = _populations(region)
     for r in regions_below(region):
-        p = published_population(region_code=r.code)
+        p = _population_of(populations, r.code)
         label = region_label(r)
 
         def add(table: str, code: Any, category: str, value: int | None) -> None:
@@ -95,8 +109,9 @@ def population_rows(region: Region) -> list[list[Any]]:
 
 def population_json(region: Region) -> dict[str, Any]:
     result = []
+    populations = _populations(region)
     for r in regions_below(region):
-        p = published_population(region_code=r.code)
+        p = _population_of(populations, r.code)
         result.append(
             {
                 "code": r.code,
@@ -126,8 +141,9 @@ def population_json(region: Region) -> dict[str, Any]:
 def letter_rows(region: Region, year: int) -> list[list[Any]]:
     """Letters issued in ``year`` per type, for the region and every region below it."""
     rows: list[list[Any]] = []
+    letters = published_letters_all(regency_code=regency_code_of(region.code), year=year)
     for r in regions_below(region):
-        figures = letter_figures(region_code=r.code, year=year)
+        figures = _letters_of(letters, r.code, year)
         label = region_label(r)
         rows.append(
             [r.code, label, year, "", "", figures["total"], figures["total"] is None, None, None]
@@ -234,6 +250,7 @@ def dataset_json(name: str, region: Region, year: int) -> dict[str, Any]:
         budget = budget_figures(region=region, year=year)
         return {**base, "year": year, **budget_json(budget)}
     if name == "letters":
+        letters = published_letters_all(regency_code=regency_code_of(region.code), year=year)
         return {
             **base,
             "year": year,
@@ -241,7 +258,7 @@ def dataset_json(name: str, region: Region, year: int) -> dict[str, Any]:
                 {
                     "code": r.code,
                     "name": region_label(r),
-                    **letter_figures(region_code=r.code, year=year),
+                    **_letters_of(letters, r.code, year),
                 }
                 for r in regions_below(region)
             ],

@@ -149,20 +149,30 @@ def regency_code_of(code: str) -> str:
     return ".".join(code.split(".")[:2])
 
 
-def published_population(*, region_code: str, today: date | None = None) -> PublishedPopulation:
-    """The published statistics of one region. The whole regency's are computed together on a
-    cache miss and kept as one cache entry (per regency and day) for
-    ``SK_PORTAL_CACHE_SECONDS``."""
+def published_populations(
+    *, regency_code: str, today: date | None = None
+) -> dict[str, PublishedPopulation]:
+    """The published statistics of every region of the regency, computed together on a cache
+    miss and kept as one cache entry (per regency and day) for ``SK_PORTAL_CACHE_SECONDS``.
+    Callers that show many regions read this once."""
     today = today or date.today()
-    regency = regency_code_of(region_code)
-    key = CACHE_KEY.format(day=today.isoformat(), code=regency)
-    everything = cache.get(key)
+    key = CACHE_KEY.format(day=today.isoformat(), code=regency_code)
+    everything: dict[str, PublishedPopulation] | None = cache.get(key)
     if everything is None:
         everything = compute_published(
-            regency_code=regency, threshold=settings.SK_PORTAL_SUPPRESSION_THRESHOLD, today=today
+            regency_code=regency_code,
+            threshold=settings.SK_PORTAL_SUPPRESSION_THRESHOLD,
+            today=today,
         )
         cache.set(key, everything, settings.SK_PORTAL_CACHE_SECONDS)
-    found = everything.get(region_code)
+    return everything
+
+
+def published_population(*, region_code: str, today: date | None = None) -> PublishedPopulation:
+    """The published statistics of one region (see ``published_populations``)."""
+    found = published_populations(regency_code=regency_code_of(region_code), today=today).get(
+        region_code
+    )
     if found is None:
         return PublishedPopulation(
             code=region_code,
