@@ -198,7 +198,7 @@ def region_figures(*, region: Region, year: int) -> RegionFigures:
     return RegionFigures(
         region=region,
         year=year,
-        population=published_population(region_code=region.code),
+        population=populations.get(region.code) or published_population(region_code=region.code),
         budget=None if is_kelurahan else budget_figures(region=region, year=year),
         projects=project_figures(region=region, year=year),
         children=children,
