@@ -13,6 +13,7 @@ import importlib
 import os
 import sys
 import time
+import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +55,9 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
+    call_command("compile_translations", verbosity=0)
+    # Pages are rendered with production settings: hashed static names need a current manifest.
+    call_command("collectstatic", interactive=False, verbosity=0)
 
     from harness import Harness, write_report
 
@@ -61,17 +65,25 @@ def main() -> None:
         p.stem.removeprefix("bench_") for p in (ROOT / "bench").glob("bench_*.py")
     )
     harness = Harness(context={"quick": args.quick})
+    failed = []
     for name in names:
         module = importlib.import_module(f"bench_{name}")
         harness.benchmark = name
         print(f"== {name}")
         start = time.perf_counter()
-        module.run(harness, quick=args.quick)
+        try:
+            module.run(harness, quick=args.quick)
+        except Exception:  # report it, run the other benchmarks, fail at the end
+            traceback.print_exc()
+            failed.append(name)
+            harness.record("benchmark failed (see the console)", 0, "", passed=False)
         print(f"   ({time.perf_counter() - start:.1f} s)")
     engine = os.environ["DATABASE_URL"].split(":", 1)[0]
     json_path, md_path = write_report(harness, database=engine)
     print(md_path.read_text())
     print(f"written {json_path.relative_to(ROOT)} and {md_path.relative_to(ROOT)}")
+    if failed:
+        sys.exit(f"benchmarks failed: {', '.join(failed)}")
 
 
 if __name__ == "__main__":
