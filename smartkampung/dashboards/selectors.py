@@ -71,21 +71,11 @@ class VillageFigures:
 
 
 @dataclass
-class Unit:
-    """A row of a breakdown: a kecamatan (regency dashboard) or a village (kecamatan)."""
-
-    code: str
-    name: str
-    villages: list[VillageFigures]
-
-
-@dataclass
 class DashboardData:
     region: Region
     year: int
     computed_at: dict[str, datetime]
     villages: list[VillageFigures]
-    units: list[Unit]
     ceilings: list[dict[str, Any]]
     rollout: dict[str, Any]
     # Per region code (this region and, on the regency's, each kecamatan): letter types with
@@ -143,19 +133,6 @@ def dashboard_data(*, actor: Any, region_code: str | None, year: int) -> Dashboa
                 letters=services.get("villages", {}).get(code, {}).get("months", [0] * 12),
             )
         )
-    units: list[Unit]
-    if region.level == Level.REGENCY:
-        by_district: dict[str, list[VillageFigures]] = {}
-        for v in villages:
-            by_district.setdefault(v.district_code, []).append(v)
-        districts = (
-            Region.objects.filter(_in_scope(region.code), level=Level.DISTRICT)
-            .values_list("code", "name")
-            .order_by("code")
-        )
-        units = [Unit(code, name, by_district.get(code, [])) for code, name in districts]
-    else:
-        units = [Unit(v.code, v.name, [v]) for v in villages]
     prefix = region.code + "."
     ceilings = [c for c in budget.get("ceilings", []) if c["village"].startswith(prefix)]
     meta = {k: v for k, v in rollout.items() if k != "villages"}
@@ -165,7 +142,6 @@ def dashboard_data(*, actor: Any, region_code: str | None, year: int) -> Dashboa
         year=year,
         computed_at=computed_at,
         villages=villages,
-        units=units,
         ceilings=ceilings,
         rollout=meta,
         services={
