@@ -41,6 +41,15 @@ def dashboard_region(*, actor: Any, region_code: str | None = None) -> Region:
     return region
 
 
+def dashboard_region_choices(*, actor: Any) -> list[tuple[str, str]]:
+    """The regions the actor may switch to: their scopes and the kecamatan below them."""
+    scopes = dashboard_scopes(actor)
+    regions = Region.objects.defer("boundary").filter(
+        Q(code__in=scopes) | Q(parent_id__in=scopes, level=Level.DISTRICT)
+    )
+    return [(r.code, region_label(r)) for r in regions.order_by("code")]
+
+
 def region_label(region: Region) -> str:
     """``Kecamatan Pesanggaran``; a regency's name already says what it is."""
     if region.level == Level.REGENCY:

@@ -20,8 +20,7 @@ from smartkampung.core.exceptions import NotFound
 
 from . import selectors, services, tables
 from .csv_export import csv_response
-from .permissions import dashboard_scopes
-from .selectors import DashboardData, region_label
+from .selectors import DashboardData
 from .summary import map_figures, summarise
 
 
@@ -39,19 +38,6 @@ def _load(request: HttpRequest) -> DashboardData:
     year = year_param(request)
     services.dashboard_ensure_fresh(regency_code=selectors.regency_code_of(region.code), year=year)
     return selectors.dashboard_data(actor=request.user, region_code=region.code, year=year)
-
-
-def _scope_choices(request: HttpRequest, data: DashboardData) -> list[tuple[str, str]]:
-    """The regions the actor may switch to: their scopes and the kecamatan below them."""
-    from smartkampung.regions.models import Level, Region
-
-    scopes = dashboard_scopes(request.user)
-    regions = Region.objects.defer("boundary").filter(code__in=scopes)
-    choices = [(r.code, region_label(r)) for r in regions]
-    for scope in scopes:
-        for r in Region.objects.defer("boundary").filter(parent_id=scope, level=Level.DISTRICT):
-            choices.append((r.code, region_label(r)))
-    return choices
 
 
 @login_required
@@ -81,7 +67,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "trend": trend,
             "trend_points": _trend_points(trend),
             "summary": summarise(data),
-            "scope_choices": _scope_choices(request, data),
+            "scope_choices": selectors.dashboard_region_choices(actor=request.user),
             "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
             "map_config": json.dumps(
                 {
