@@ -46,6 +46,15 @@ def portal_region(*, code: str) -> Region:
     return region
 
 
+def region_ancestors(region: Region) -> list[Region]:
+    """The regions above ``region``, the regency first (for breadcrumbs)."""
+    codes = []
+    parts = region.code.split(".")
+    for depth in range(2, len(parts)):
+        codes.append(".".join(parts[:depth]))
+    return list(Region.objects.defer("boundary").filter(code__in=codes).order_by("code"))
+
+
 def region_label(region: Region) -> str:
     if region.level == Level.REGENCY:
         return region.name

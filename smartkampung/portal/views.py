@@ -45,19 +45,6 @@ def _years() -> list[int]:
     return list(range(this_year, this_year - 4, -1))
 
 
-def _ancestors(region: Region) -> list[Region]:
-    chain: list[Region] = []
-    node = region.parent
-    while node is not None:
-        chain.insert(0, node)
-        node = (
-            Region.objects.defer("boundary").filter(code=node.parent_id).first()
-            if node.parent_id
-            else None
-        )
-    return chain
-
-
 def _public(response: HttpResponse, seconds: int | None = None) -> HttpResponse:
     """Open-data files and photos: no cookies, no token, so shared caches may keep them."""
     response["Cache-Control"] = f"public, max-age={seconds or settings.SK_PORTAL_CACHE_SECONDS}"
@@ -88,7 +75,7 @@ def _region_page(request: HttpRequest, region: Region) -> HttpResponse:
                 "years": _years(),
                 "population_tables": data.population.labelled(),
                 "is_village": region.level == Level.VILLAGE,
-                "ancestors": _ancestors(region),
+                "ancestors": figures.region_ancestors(region),
                 "map_config": json.dumps(_map_config(region, year)),
             },
         )
