@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,10 +31,16 @@ from .findings import Coverage, Finding, StoreResult, store_findings
 from .records import PHOTO_FIELDS, PROJECT_FIELDS, PhotoRec, ProjectRec, ReportRec
 
 
-def ceiling_lookup() -> rules.CeilingLookup | None:
-    """The SSH unit-price ceiling lookup named in ``SK_UNIT_PRICE_CEILING_LOOKUP`` (or None)."""
+def ceiling_lookup(*, run: bool = False) -> rules.CeilingLookup | None:
+    """The SSH unit-price ceiling lookup named in ``SK_UNIT_PRICE_CEILING_LOOKUP`` (or None).
+
+    For a whole run (``run=True``), the lookup's ``for_run()`` variant when it has one (the
+    default reads each regency-year's standards once instead of once per project)."""
     path = settings.SK_UNIT_PRICE_CEILING_LOOKUP
-    return import_string(path) if path else None
+    lookup = import_string(path) if path else None
+    if run and lookup is not None and hasattr(lookup, "for_run"):
+        return cast(rules.CeilingLookup, lookup.for_run())
+    return lookup
 
 
 def regency_of(village_code: str) -> str:
@@ -376,7 +382,7 @@ def all_findings(progress: Callable[[str], None] | None = None) -> list[Finding]
     now = timezone.now()
     today = timezone.localdate(now)
     index = MemoryIndex(progress)
-    lookup = ceiling_lookup()
+    lookup = ceiling_lookup(run=True)
     releases = releases_for_all()
     lineages = {
         pk: str(lineage)

@@ -241,6 +241,33 @@ def test_ssh_ceiling_lookup_matches_work_type_and_unit(staff):
     assert unit_price_ceiling(work_type="road", unit="m", **{**kwargs, "year": 2025}) is None
 
 
+def test_ssh_ceiling_lookup_for_a_run_reads_each_regency_year_once(
+    staff, django_assert_num_queries
+):
+    _ssh("road", "m", 400_000)
+    _ssh("hspk:road", "m", 450_000)
+    UnitPriceStandard.objects.create(
+        regency_id="35.10",
+        year=2026,
+        code="OLD",
+        name="x",
+        unit="m",
+        price=900_000,
+        category="road",
+        active=False,
+    )
+    lookup = unit_price_ceiling.for_run()
+    kwargs = {"village_code": SARONGAN, "activity_code": "02.03.10", "year": 2026}
+    with django_assert_num_queries(2):  # 2026 once, 2025 once
+        for _ in range(3):
+            assert lookup(work_type="Road", unit="M", **kwargs) == 450_000
+            assert lookup(work_type="drain", unit="m", **kwargs) is None
+        assert lookup(work_type="road", unit="m", **{**kwargs, "year": 2025}) is None
+    # A single call reads afresh: a standard added meanwhile counts.
+    _ssh("drain", "m", 999_000)
+    assert unit_price_ceiling(work_type="drain", unit="m", **kwargs) == 999_000
+
+
 def test_unit_cost_above_ssh_is_a_high_flag(staff):
     _ssh("road", "m", 400_000)
     project = _project(staff, None, volume="50")  # 36,750,000 / 50 m = 735,000 per m
