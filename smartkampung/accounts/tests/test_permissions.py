@@ -50,6 +50,19 @@ def test_scope_q_on_a_foreign_key_to_a_village(make_user):
     assert {g.scope_id for g in grants} == {KEC_PESANGGARAN, SARONGAN}
 
 
+def test_scope_q_of_a_village_is_an_equality(make_user):
+    """A village is a leaf: its scope is the code alone, no prefix match (which kept
+    PostgreSQL from combining the village index with a name search's trigram index)."""
+    user = make_user(
+        roles=[(Role.VILLAGE_OPERATOR, SARONGAN), (Role.DISTRICT_OFFICER, KEC_PESANGGARAN)]
+    )
+    q = scope_q(user, {Role.VILLAGE_OPERATOR}, field="code")
+    assert set(Region.objects.filter(q).values_list("code", flat=True)) == {SARONGAN}
+    assert "LIKE" not in str(Region.objects.filter(q).query)
+    wider = scope_q(user, {Role.DISTRICT_OFFICER}, field="code")
+    assert "LIKE" in str(Region.objects.filter(wider).query)
+
+
 def test_nobody_sees_anything_without_grants():
     anon = AnonymousUser()
     assert not has_role(anon, {Role.REGENCY_OFFICER}, SARONGAN)
