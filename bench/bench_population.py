@@ -114,7 +114,8 @@ def run(h: Harness, *, quick: bool = False) -> None:
     load_regions()
     _ensure_population(h, total)
     rng = random.Random(7)
-    operator = _user("bench.operator", Role.VILLAGE_OPERATOR, BIG_VILLAGE)
+    # Its own account: the budgets benchmark makes "bench.operator" the operator of another village.
+    operator = _user("bench.population.operator", Role.VILLAGE_OPERATOR, BIG_VILLAGE)
     regency = _user("bench.pmd", Role.REGENCY_OFFICER, "35.10")
     names, niks = _queries(rng)
     op_client, pmd_client = _client(operator), _client(regency)

@@ -9,7 +9,7 @@ search reaches the rest. The API pages by keyset instead (``selectors.keyset_pag
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -23,11 +23,40 @@ SEARCH_COUNT_CAP = 1_000
 PER_PAGE = 50
 
 
-class BroadPaginator(Paginator):
-    """One page of a search too broad to sort (see ``capped_page``)."""
+@dataclass(frozen=True)
+class SearchOrder:
+    """How a name search is paged: the column its matches sort by, and the queryset a page's
+    rows are read from by primary key (without the search's filters: the keys come from the
+    scoped, filtered search, and filtering again would walk the name index again)."""
 
-    broad = True
-    capped = True
+    sort_field: str
+    rows: QuerySet[Any]
+
+
+class SearchPaginator(Paginator):
+    """The pages of a name search from one pass over its matches.
+
+    The primary key and sort key of up to ``cap`` + 1 matches are read once (unordered, so the
+    database stops there) and sorted here; a page then reads its rows by primary key. Counting
+    and then sorting the matches walked the trigram index twice. A search with more than
+    ``cap`` matches is too broad to sort: it is ``broad``, and its single page shows the first
+    ``per_page`` matches in storage order, sorted on the page."""
+
+    def __init__(
+        self, queryset: QuerySet[Any], per_page: int, *, cap: int, order: SearchOrder
+    ) -> None:
+        keys = list(queryset.order_by().values_list(order.sort_field, "pk")[: cap + 1])
+        self.broad = self.capped = len(keys) > cap
+        if self.broad:
+            keys = keys[:per_page]
+        keys.sort()
+        super().__init__([pk for _key, pk in keys], per_page)
+        self.rows = order.rows
+
+    def _get_page(self, *args: Any, **kwargs: Any) -> Page[Any]:
+        object_list, number, paginator = args
+        by_pk = self.rows.in_bulk(list(object_list))
+        return Page([by_pk[pk] for pk in object_list if pk in by_pk], number, paginator)
 
 
 class CappedPaginator(Paginator):
@@ -53,18 +82,19 @@ def capped_page(
     *,
     per_page: int = PER_PAGE,
     cap: int = COUNT_CAP,
-    broad_sort_key: Callable[[Any], Any] | None = None,
+    search: SearchOrder | None = None,
 ) -> tuple[Page[Any], str]:
     """The requested page and the query string without ``page`` (for the pager links).
 
-    With ``broad_sort_key`` (name searches), a search matching more than ``cap`` rows is too
-    broad to sort: its first ``per_page`` matches in storage order are shown, sorted on the
-    page, and ``page.paginator.broad`` is set so that the page asks to narrow the search."""
-    paginator = CappedPaginator(queryset, per_page, cap=cap)
-    if broad_sort_key is not None and paginator.count and paginator.capped:
-        rows = sorted(queryset.order_by()[:per_page], key=broad_sort_key)
-        single = BroadPaginator(rows, per_page)
-        return single.page(1), ""
+    With ``search`` (name searches) the pages come from a ``SearchPaginator``: a search
+    matching more than ``cap`` rows is then ``broad`` (one page, asking to narrow)."""
+    paginator: Paginator
+    if search is not None:
+        paginator = SearchPaginator(queryset, per_page, cap=cap, order=search)
+        if paginator.broad:
+            return paginator.page(1), ""
+    else:
+        paginator = CappedPaginator(queryset, per_page, cap=cap)
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

@@ -27,7 +27,7 @@ from ..forms import (
     add_record_errors,
 )
 from ..models import Resident, ResidentStatus
-from ..paging import COUNT_CAP, SEARCH_COUNT_CAP, capped_page
+from ..paging import COUNT_CAP, SEARCH_COUNT_CAP, SearchOrder, capped_page
 from ..permissions import REGISTER_READ_ROLES, can_edit_register, is_own_record
 from ..validation import RESIDENT_FIELDS
 from .common import actor, regency_villages, village_from_query, village_options
@@ -88,12 +88,13 @@ def resident_list(request: HttpRequest) -> HttpResponse:
         village = data.get("village") or (options[0][0] if len(options) == 1 else None)
         try:
             qs = selectors.resident_list(actor=user, village=village, filters=filters)
+            rows = Resident.objects.select_related("village").only(*LIST_COLUMNS)
             page, querystring_base = capped_page(
                 request,
                 qs.select_related("village").only(*LIST_COLUMNS),
                 cap=SEARCH_COUNT_CAP if filters.search else COUNT_CAP,
-                broad_sort_key=(
-                    (lambda r: (r.name_search, r.pk))
+                search=(
+                    SearchOrder("name_search", rows)
                     if selectors.is_name_search(filters.search)
                     else None
                 ),
