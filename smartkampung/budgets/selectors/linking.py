@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from ..models import BudgetActivity, BudgetItem, BudgetStatus, UnitPriceStandard
 from ..models.reference import regency_of
@@ -87,19 +87,23 @@ def _normalise_unit(unit: str) -> str:
     return unit.strip().lower().replace("²", "2").replace("³", "3").replace(" ", "")
 
 
-def unit_price_ceilings(*, regency_code: str, year: int) -> dict[tuple[str, str], Decimal]:
-    """The SSH ceilings of one regency and year for kinds of physical work, in one query:
-    ``(work type, normalised unit) -> ceiling``.
+def unit_price_ceilings(
+    *, regency_code: str, year: int, work_type: str | None = None
+) -> dict[tuple[str, str], Decimal]:
+    """The SSH ceilings of one regency and year for kinds of physical work (of one
+    ``work_type``, or all), in one query: ``(work type, normalised unit) -> ceiling``.
 
     Composite work items of the SSH (HSPK: e.g. "rabat beton jalan per m2") are marked with the
     work type as their category (``road``, ``drain``, …, or ``hspk:road``). Among the active ones
     in the same unit, the highest price is the ceiling (the most lenient reading: a flag then
     means the cost is above every applicable standard)."""
     ceilings: dict[tuple[str, str], Decimal] = {}
-    rows = UnitPriceStandard.objects.filter(
-        regency_id=regency_code, year=year, active=True
-    ).values_list("category", "unit", "price")
-    for category, unit, price in rows:
+    standards = UnitPriceStandard.objects.filter(regency_id=regency_code, year=year, active=True)
+    if work_type is not None:  # one project's check: not the whole SSH (thousands of items)
+        standards = standards.filter(
+            Q(category__iexact=work_type) | Q(category__iexact=f"hspk:{work_type}")
+        )
+    for category, unit, price in standards.values_list("category", "unit", "price"):
         key = (category.lower().removeprefix("hspk:"), _normalise_unit(unit))
         if key[0] and (key not in ceilings or price > ceilings[key]):
             ceilings[key] = price
@@ -119,7 +123,9 @@ class UnitPriceCeiling:
         self, *, village_code: str, activity_code: str, work_type: str, unit: str, year: int
     ) -> Decimal | None:
         del activity_code
-        ceilings = unit_price_ceilings(regency_code=regency_of(village_code), year=year)
+        ceilings = unit_price_ceilings(
+            regency_code=regency_of(village_code), year=year, work_type=work_type
+        )
         return ceilings.get((work_type.lower(), _normalise_unit(unit)))
 
     def for_run(self) -> Callable[..., Decimal | None]:

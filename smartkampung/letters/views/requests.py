@@ -3,6 +3,7 @@ notifications. Thin views: parse input, call one service, show the result."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -12,7 +13,9 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from smartkampung.accounts.permissions import has_role_anywhere
@@ -197,70 +200,58 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, request_id: int, action: Any, success: str) -> HttpResponse:
-    try:
-        action()
-    except NotFound:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return redirect("letters:request", request_id=request_id)
+# What each button of the request page does: the service, whether it takes the typed reason,
+# and the message shown after it.
+_ACTIONS: dict[str, tuple[Callable[..., Any], bool, Promise]] = {
+    "check": (
+        services.letter_request_check,
+        False,
+        gettext_lazy("The request has been checked and sent to the village head."),
+    ),
+    "return": (
+        services.letter_request_return,
+        True,
+        gettext_lazy("The request has been returned to the applicant."),
+    ),
+    "approve": (
+        services.letter_request_approve,
+        False,
+        gettext_lazy("The letter has been approved and signed."),
+    ),
+    "reject": (
+        services.letter_request_reject,
+        True,
+        gettext_lazy("The request has been rejected."),
+    ),
+    "cancel": (
+        services.letter_request_cancel,
+        False,
+        gettext_lazy("The request has been withdrawn."),
+    ),
+    "submit": (
+        services.letter_request_submit,
+        False,
+        gettext_lazy("The request has been sent to the village office."),
+    ),
+}
 
 
 @login_required
 @require_POST
 def request_action(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
-    user = request.user
-    reason = request.POST.get("reason", "")
-    if action == "check":
-        return _act(
-            request,
-            request_id,
-            lambda: services.letter_request_check(actor=user, request_id=request_id),
-            _("The request has been checked and sent to the village head."),
-        )
-    if action == "return":
-        return _act(
-            request,
-            request_id,
-            lambda: services.letter_request_return(
-                actor=user, request_id=request_id, reason=reason
-            ),
-            _("The request has been returned to the applicant."),
-        )
-    if action == "approve":
-        return _act(
-            request,
-            request_id,
-            lambda: services.letter_request_approve(actor=user, request_id=request_id),
-            _("The letter has been approved and signed."),
-        )
-    if action == "reject":
-        return _act(
-            request,
-            request_id,
-            lambda: services.letter_request_reject(
-                actor=user, request_id=request_id, reason=reason
-            ),
-            _("The request has been rejected."),
-        )
-    if action == "cancel":
-        return _act(
-            request,
-            request_id,
-            lambda: services.letter_request_cancel(actor=user, request_id=request_id),
-            _("The request has been withdrawn."),
-        )
-    if action == "submit":
-        return _act(
-            request,
-            request_id,
-            lambda: services.letter_request_submit(actor=user, request_id=request_id),
-            _("The request has been sent to the village office."),
-        )
-    raise NotFound()
+    if action not in _ACTIONS:
+        raise NotFound()
+    service, takes_reason, success = _ACTIONS[action]
+    extra = {"reason": request.POST.get("reason", "")} if takes_reason else {}
+    try:
+        service(actor=request.user, request_id=request_id, **extra)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, str(success))
+    return redirect("letters:request", request_id=request_id)
 
 
 @login_required
