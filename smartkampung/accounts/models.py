@@ -19,6 +19,10 @@ class Role(models.TextChoices):
     DISTRICT_OFFICER = "district_officer", _("District officer")
     REGENCY_OFFICER = "regency_officer", _("Regency officer")
     INSPECTOR = "inspector", _("Inspector")
+    SOCIAL_OFFICER = "social_officer", _("Social affairs officer")
+    HEALTH_OFFICER = "health_officer", _("Health office")
+    POSYANDU_CADRE = "posyandu_cadre", _("Posyandu cadre")
+    BUMDES_MANAGER = "bumdes_manager", _("BUMDes manager")
 
 
 # The level of the region tree on which each role is granted.
@@ -31,11 +35,20 @@ ROLE_SCOPE_LEVEL: dict[str, str] = {
     Role.DISTRICT_OFFICER: Level.DISTRICT,
     Role.REGENCY_OFFICER: Level.REGENCY,
     Role.INSPECTOR: Level.REGENCY,
+    Role.SOCIAL_OFFICER: Level.REGENCY,
+    Role.HEALTH_OFFICER: Level.REGENCY,
+    # Granted on the village; the health app ties a cadre to one posyandu of it.
+    Role.POSYANDU_CADRE: Level.VILLAGE,
+    # Granted on the village; the economy app ties a manager to one enterprise of it.
+    Role.BUMDES_MANAGER: Level.VILLAGE,
 }
 
 VILLAGE_STAFF_ROLES = frozenset(
     {Role.VILLAGE_OPERATOR, Role.VILLAGE_SECRETARY, Role.VILLAGE_TREASURER, Role.VILLAGE_HEAD}
 )
+# The domain roles added for welfare, health and the economy (social officer, health office,
+# posyandu cadre, BUMDes manager) are deliberately not official roles: each domain app names
+# what they may see, so none of them reads the population register by default.
 OFFICIAL_ROLES = VILLAGE_STAFF_ROLES | {
     Role.DISTRICT_OFFICER,
     Role.REGENCY_OFFICER,
