@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses what the middleware below and the views produce (HTML, JSON, CSV).
+    "smartkampung.core.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "smartkampung.core.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
