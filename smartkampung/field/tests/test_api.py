@@ -99,7 +99,11 @@ def test_a_conflict_answers_409_with_what_to_do(
     )
     _, auth = _device(operator)
     before = snapshot_rows(FieldRecord, ProgressReport)
-    body = {"key": str(new_key()), "kind": "progress_report", "payload": report_payload(project, [])}
+    body = {
+        "key": str(new_key()),
+        "kind": "progress_report",
+        "payload": report_payload(project, []),
+    }
     response = _post(client, "/records", body, auth)
     assert response.status_code == 409
     assert response.json()["code"] == "stage_already_reported"
@@ -239,9 +243,7 @@ def test_a_photo_upload_with_a_wrong_hash_answers_422(
     assert ProgressPhoto.objects.count() == 0
 
 
-def test_device_list_and_revoke_over_the_api(
-    client: Client, operator: User, head: User
-) -> None:
+def test_device_list_and_revoke_over_the_api(client: Client, operator: User, head: User) -> None:
     device, auth = _device(operator)
     client.force_login(head)
     listed = client.get(f"{BASE}/devices").json()

@@ -122,7 +122,10 @@ def test_a_letter_type_withdrawn_meanwhile_is_a_conflict(operator: User, residen
 def test_a_malformed_draft_is_refused(operator: User, resident: Any, change: Any) -> None:
     error = assert_refused_unchanged(
         lambda: records.record_submit(
-            actor=operator, key=new_key(), kind="letter_request", payload=_payload(resident, **change)
+            actor=operator,
+            key=new_key(),
+            kind="letter_request",
+            payload=_payload(resident, **change),
         ),
         snapshot=_rows,
     )

@@ -44,7 +44,10 @@ def _send_photo(actor: User, key: uuid.UUID, index: int, data: bytes, chunk: int
     assert photo.upload_id is not None
     while offset < len(data):
         offset = photos.photo_chunk_append(
-            actor=actor, upload_id=photo.upload_id, offset=offset, chunk=data[offset : offset + chunk]
+            actor=actor,
+            upload_id=photo.upload_id,
+            offset=offset,
+            chunk=data[offset : offset + chunk],
         )
     return photos.photo_upload_complete(actor=actor, key=key, index=index)
 
@@ -99,7 +102,9 @@ def test_the_same_key_with_another_payload_is_refused(operator: User, project: P
     )
     other = report_payload(project, [], stage=50)
     error = assert_refused_unchanged(
-        lambda: records.record_submit(actor=operator, key=key, kind="progress_report", payload=other),
+        lambda: records.record_submit(
+            actor=operator, key=key, kind="progress_report", payload=other
+        ),
         snapshot=_rows,
     )
     assert isinstance(error, Conflict) and error.code == "idempotency_key_reused"
@@ -280,9 +285,9 @@ def test_a_photo_uploads_in_chunks_resumes_and_is_stored_once_with_its_exif(
     records.record_submit(
         actor=operator, key=key, kind="progress_report", payload=report_payload(project, [data])
     )
-    photo, offset = photos.photo_upload_open(actor=operator, key=key, index=0)
+    photo, _offset = photos.photo_upload_open(actor=operator, key=key, index=0)
     assert photo.upload_id is not None
-    offset = photos.photo_chunk_append(
+    photos.photo_chunk_append(
         actor=operator, upload_id=photo.upload_id, offset=0, chunk=data[:30_000]
     )
     # The connection drops; the device asks again where to continue: the same upload.
@@ -366,9 +371,11 @@ def test_a_device_session_authenticates_as_its_user_until_revoked(
     assert DeviceSession.objects.get().key_hash != secret  # only the hash is stored
     devices.device_session_revoke(actor=head, device_id=device.pk)
     assert devices.device_session_authenticate(secret) is None
-    events = list(AuditEvent.objects.filter(action__startswith="field.device").order_by("seq").values_list(
-        "action", "actor_label", "scope_code"
-    ))
+    events = list(
+        AuditEvent.objects.filter(action__startswith="field.device")
+        .order_by("seq")
+        .values_list("action", "actor_label", "scope_code")
+    )
     assert events == [
         ("field.device_connect", operator.username, operator.role_assignments.get().scope_id),
         ("field.device_revoke", head.username, operator.role_assignments.get().scope_id),
