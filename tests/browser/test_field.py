@@ -328,8 +328,8 @@ def test_a_5_mb_photo_on_a_400_kbit_link_completes(
     new_context: Any, live_server: Any, field_setup: dict[str, Any]
 ) -> None:
     project = field_setup["project"]
-    photo = big_photo_file(project, field_setup["tmp"], (2400, 2100))
-    assert photo.stat().st_size >= 5_000_000
+    photo = big_photo_file(project, field_setup["tmp"], (2700, 2300))
+    assert photo.stat().st_size >= 5 * 1024 * 1024
     context = new_context()
     page = connect_device(context, live_server.url)
     throttle(context, page, 400)
