@@ -21,6 +21,9 @@ export function db() {
   return dbPromise;
 }
 
+// Opened as the module loads, while the other modules are still being fetched.
+db();
+
 export async function getMeta(name) {
   return (await db()).get("meta", name);
 }

@@ -46,10 +46,12 @@ let devicePosition = null;
 export function fillReportForm(bootstrap) {
   const select = document.getElementById("rf-project");
   const chosen = select.value;
-  select.replaceChildren(select.options[0] || option("", ""));
+  const options = document.createDocumentFragment();
+  options.append(select.options[0] || option("", ""));
   for (const project of bootstrap.projects || []) {
-    select.append(option(String(project.id), `${project.title} — ${project.village_name}`));
+    options.append(option(String(project.id), `${project.title} — ${project.village_name}`));
   }
+  select.replaceChildren(options);
   select.value = chosen;
   fillStages(bootstrap);
   const date = document.getElementById("rf-date");

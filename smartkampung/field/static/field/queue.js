@@ -137,9 +137,9 @@ export async function resolve(record, resolution) {
   return flush();
 }
 
-export async function summary() {
+export function summary(records) {
   const counts = { waiting: 0, attention: 0, sent: 0 };
-  for (const record of await allRecords()) {
+  for (const record of records) {
     if (record.status === "sent") counts.sent += 1;
     else if (record.status === "attention") counts.attention += 1;
     else counts.waiting += 1;

@@ -32,9 +32,6 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || !SHELL_PATHS.has(url.pathname)) return;
   event.respondWith(
-    caches
-      .open(CACHE)
-      .then((cache) => cache.match(url.pathname))
-      .then((hit) => hit || fetch(request)),
+    caches.match(url.pathname, { cacheName: CACHE }).then((hit) => hit || fetch(request)),
   );
 });
