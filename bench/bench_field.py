@@ -28,7 +28,7 @@ from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.test import Client
 from django.test.testcases import LiveServerThread
 from django.utils import timezone
-from harness import Harness, percentile
+from harness import Harness, Measurement, percentile
 
 from conftest import BOUNDARIES_FILE, CODES_FILE
 from smartkampung.accounts.models import Role, RoleAssignment, User
@@ -136,7 +136,7 @@ def _offline_start(h: Harness, base: str, runs: int) -> None:
             p95 = percentile(samples, 95)
             name = f"offline start, CPU {rate}× slower (500 projects, 30 queued records)"
             h.results.append(
-                __import__("harness").Measurement(
+                Measurement(
                     benchmark=h.benchmark,
                     name=name,
                     unit="ms",
@@ -150,12 +150,9 @@ def _offline_start(h: Harness, base: str, runs: int) -> None:
                 )
             )
             print(f"  {name}: p50 {percentile(samples, 50):.0f} ms, p95 {p95:.0f} ms")
-            h.context[f"field_start_phases_cpu{rate}x_p50_ms"] = {
-                k: round(percentile(v, 50)) for k, v in phases.items()
-            }
-            print(
-                f"    phases (p50, ms after navigation start): {h.context[f'field_start_phases_cpu{rate}x_p50_ms']}"
-            )
+            medians = {k: round(percentile(v, 50)) for k, v in phases.items()}
+            h.context[f"field_start_phases_cpu{rate}x_p50_ms"] = medians
+            print(f"    phases (p50, ms after navigation start): {medians}")
         context.close()
         browser.close()
 
@@ -168,8 +165,7 @@ def _sending(h: Harness, runs: int) -> None:
     RoleAssignment.objects.get_or_create(user=user, role=Role.VILLAGE_OPERATOR, scope_id=SARONGAN)
     village = Region.objects.get(code=SARONGAN)
     _, secret = device_session_create(actor=user, name="bench")
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-    client = Client()
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     projects = [
         project_services.project_create(
             actor=user,
@@ -196,7 +192,7 @@ def _sending(h: Harness, runs: int) -> None:
 
     def post(body: dict[str, Any]) -> None:
         response = client.post(
-            "/api/v1/field/records", json.dumps(body), content_type="application/json", **auth
+            "/api/v1/field/records", json.dumps(body), content_type="application/json"
         )
         assert response.status_code in (200, 201), response.content
 
