@@ -96,3 +96,26 @@ def bootstrap_letter_types(*, actor: Any) -> list[dict[str, Any]]:
                 }
             )
     return types
+
+
+def photo_device_facts(*, photo_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """What the device said about stored photos it sent: the photo's capture time on the
+    device, when the record was made, where the device was (accuracy, when it knew) and when
+    it was sent, beside the server's receipt time. Input for the red-flag rules, which run as
+    the system over every village (so no actor), and carry no personal data. The photo's own
+    EXIF is kept in the photo (the bytes are stored exactly as sent)."""
+    rows = FieldPhoto.objects.filter(photo_id__in=photo_ids).select_related("record")
+    return {
+        row.photo_id: {
+            "photo_captured_at": row.captured_at,
+            "record_captured_at": row.record.captured_at,
+            "device_lat": row.record.device_lat,
+            "device_lng": row.record.device_lng,
+            "device_accuracy_m": row.record.device_accuracy_m,
+            "located_at": row.record.located_at,
+            "sent_at": row.record.sent_at,
+            "received_at": row.record.received_at,
+        }
+        for row in rows
+        if row.photo_id is not None
+    }
