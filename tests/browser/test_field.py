@@ -76,7 +76,9 @@ def big_photo_file(project: Project, tmp: Any, pixels: tuple[int, int]) -> Any:
     noise = np.random.default_rng(5).integers(0, 256, (pixels[1], pixels[0], 3), dtype=np.uint8)
     path = tmp / "IMG_BIG.jpg"
     path.write_bytes(
-        jpeg(Image.fromarray(noise), lat=project.lat, lng=project.lng, taken_at=timezone.localtime())
+        jpeg(
+            Image.fromarray(noise), lat=project.lat, lng=project.lng, taken_at=timezone.localtime()
+        )
     )
     return path
 
@@ -294,7 +296,9 @@ def test_a_counter_letter_request_drafted_offline(
 
     letter_types_install_defaults(regency_code="35.10")
     village = Region.objects.get(code=SARONGAN)
-    resident = make_resident(actor=field_setup["operator"], village=village, full_name="Siti Aminah")
+    resident = make_resident(
+        actor=field_setup["operator"], village=village, full_name="Siti Aminah"
+    )
     context = new_context()
     page = connect_device(context, live_server.url)
     page.wait_for_selector("#lf-type option[value=domisili]", state="attached")
@@ -320,7 +324,11 @@ def test_a_counter_letter_request_drafted_offline(
     wait_status(page, "sent")
     assert page.locator("#queue-list .q-item").count() == 1
     request = LetterRequest.objects.get()
-    assert (request.resident_id, request.channel, request.status) == (resident.pk, "counter", "draft")
+    assert (request.resident_id, request.channel, request.status) == (
+        resident.pk,
+        "counter",
+        "draft",
+    )
     assert FieldRecord.objects.get().letter_request_id == request.pk
 
 
