@@ -9,12 +9,13 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from smartkampung.core.api import ERRORS
-from smartkampung.core.exceptions import PermissionDenied, ValidationFailed
+from smartkampung.core.exceptions import PermissionDenied, TooLarge, ValidationFailed
 from smartkampung.projects.services import stages
 
 from . import selectors
@@ -187,8 +188,12 @@ def photo_chunk(request: HttpRequest, upload_id: uuid.UUID) -> dict[str, Any]:
         raise ValidationFailed(
             _("Send the header Upload-Offset with the byte offset."), code="upload_offset_missing"
         )
+    try:
+        chunk = request.body
+    except RequestDataTooBig:
+        raise TooLarge(_("The chunk is too large."), code="chunk_too_large") from None
     received = photos.photo_chunk_append(
-        actor=request.user, upload_id=upload_id, offset=int(raw_offset), chunk=request.body
+        actor=request.user, upload_id=upload_id, offset=int(raw_offset), chunk=chunk
     )
     size = (
         FieldPhoto.objects.filter(upload_id=upload_id).values_list("size", flat=True).first() or 0

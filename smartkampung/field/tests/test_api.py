@@ -250,3 +250,45 @@ def test_device_list_and_revoke_over_the_api(client: Client, operator: User, hea
     assert [d["id"] for d in listed] == [device.pk]
     assert client.delete(f"{BASE}/devices/{device.pk}").status_code == 204
     assert Client().get(f"{BASE}/bootstrap", **auth).status_code == 401
+
+
+def test_an_oversized_chunk_is_refused_cleanly(
+    client: Client, operator: User, project: Project
+) -> None:
+    _, auth = _device(operator)
+    data = photo_bytes(project)
+    key = str(new_key())
+    payload = report_payload(project, [data])
+    _post(client, "/records", {"key": key, "kind": "progress_report", "payload": payload}, auth)
+    upload = _post(client, f"/records/{key}/photos/0/upload", {}, auth).json()
+    response = client.patch(
+        f"{BASE}/uploads/{upload['upload_id']}",
+        b"\xff" * (6 * 1024 * 1024),
+        content_type="application/offset+octet-stream",
+        HTTP_UPLOAD_OFFSET="0",
+        **auth,
+    )
+    assert 400 <= response.status_code < 500
+    assert response.json()["code"]
+    state = _post(client, f"/records/{key}/photos/0/upload", {}, auth).json()
+    assert state["offset"] == 0
+
+
+@pytest.mark.parametrize("offset", ["-1", "abc", "", "1e3"])
+def test_a_chunk_without_a_valid_offset_is_refused(
+    client: Client, operator: User, project: Project, offset: str
+) -> None:
+    _, auth = _device(operator)
+    data = photo_bytes(project)
+    key = str(new_key())
+    payload = report_payload(project, [data])
+    _post(client, "/records", {"key": key, "kind": "progress_report", "payload": payload}, auth)
+    upload = _post(client, f"/records/{key}/photos/0/upload", {}, auth).json()
+    response = client.patch(
+        f"{BASE}/uploads/{upload['upload_id']}",
+        data[:100],
+        content_type="application/offset+octet-stream",
+        HTTP_UPLOAD_OFFSET=offset,
+        **auth,
+    )
+    assert response.status_code == 422 and response.json()["code"] == "upload_offset_missing"
