@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "smartkampung.budgets",
     "smartkampung.letters",
     "smartkampung.projects",
+    "smartkampung.field",
     "smartkampung.dashboards",
     "smartkampung.portal",
 ]
@@ -421,4 +422,15 @@ SK_PORTAL_DATA_LICENSE = os.environ.get("SK_PORTAL_DATA_LICENSE", "CC-BY-4.0")
 # Django's default cache limit (300, beyond which the database cache culls a third of them).
 CACHES["default"]["OPTIONS"] = {  # type: ignore[assignment]  # (inferred as dict[str, str])
     "MAX_ENTRIES": int(os.environ.get("SK_CACHE_MAX_ENTRIES", "20000"))
+}
+
+
+# --- field ---
+# The installable offline field app (README "Field app", docs/field.md): device sessions of
+# field staff, and the kinds of record a device can queue (kind -> handler class; a new form,
+# e.g. the posyandu visit, adds its kind here).
+SK_FIELD_DEVICE_SESSION_DAYS = int(os.environ.get("SK_FIELD_DEVICE_SESSION_DAYS", "180"))
+SK_FIELD_RECORD_KINDS = {
+    "progress_report": "smartkampung.field.kinds.progress.ProgressReportKind",
+    "letter_request": "smartkampung.field.kinds.letters.LetterRequestKind",
 }

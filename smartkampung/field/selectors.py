@@ -1,0 +1,121 @@
+"""Reads of the field app, scoped to the acting user (404 outside)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from smartkampung.accounts.permissions import scope_codes, scope_q
+from smartkampung.core.exceptions import NotFound
+from smartkampung.letters import selectors as letter_selectors
+from smartkampung.letters.permissions import COUNTER_ROLES, regency_code_of
+from smartkampung.projects import selectors as project_selectors
+from smartkampung.projects.models import ProgressReport
+from smartkampung.projects.permissions import REPORT_ROLES
+
+from .models import DeviceSession, FieldPhoto, FieldRecord
+from .permissions import DEVICE_REVOKE_ROLES, user_id_of
+
+# The bootstrap list of projects a device keeps for offline reports (the newest first).
+BOOTSTRAP_PROJECTS = 500
+
+
+def device_list(*, actor: Any) -> QuerySet[DeviceSession]:
+    """The actor's own devices, and for a village head the devices of the people who hold a
+    role in their village."""
+    if not getattr(actor, "is_authenticated", False):
+        return DeviceSession.objects.none()
+    villages = [c for c in scope_codes(actor, DEVICE_REVOKE_ROLES) if c.count(".") == 3]
+    condition = Q(user_id=actor.pk)
+    if villages:
+        condition |= Q(user__role_assignments__scope_id__in=villages)
+    ids = DeviceSession.objects.filter(condition).values("pk")
+    return (
+        DeviceSession.objects.filter(pk__in=ids)
+        .select_related("user", "revoked_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def record_get(*, actor: Any, key: uuid.UUID) -> FieldRecord:
+    """A record the actor's device sent (nobody else's: 404)."""
+    record = (
+        FieldRecord.objects.filter(user_id=user_id_of(actor), key=key)
+        .select_related("report", "letter_request__resident")
+        .prefetch_related(Prefetch("photos", queryset=FieldPhoto.objects.order_by("index")))
+        .first()
+    )
+    if record is None:
+        raise NotFound(_("Record not found."))
+    return record
+
+
+def bootstrap_projects(*, actor: Any) -> list[dict[str, Any]]:
+    """Projects the actor may report progress on, with the stages already reported: what the
+    device needs to fill a report offline (no personal data)."""
+    projects = list(
+        project_selectors.project_list(actor=actor).filter(scope_q(actor, REPORT_ROLES))[
+            :BOOTSTRAP_PROJECTS
+        ]
+    )
+    stages: dict[int, list[int]] = {}
+    for project_id, stage in ProgressReport.objects.filter(
+        project_id__in=[p.pk for p in projects]
+    ).values_list("project_id", "stage"):
+        stages.setdefault(project_id, []).append(stage)
+    return [
+        {
+            "id": p.pk,
+            "title": p.title,
+            "village": p.village_id,
+            "village_name": p.village.name,
+            "status": p.status,
+            "progress": p.progress,
+            "lat": p.lat,
+            "lng": p.lng,
+            "reported_stages": sorted(stages.get(p.pk, [])),
+        }
+        for p in projects
+    ]
+
+
+def bootstrap_letter_types(*, actor: Any) -> list[dict[str, Any]]:
+    """The letter types of the regencies where the actor takes requests at the counter."""
+    regencies = sorted({regency_code_of(code) for code in scope_codes(actor, COUNTER_ROLES)})
+    types = []
+    for regency in regencies:
+        for letter_type in letter_selectors.letter_type_list(regency_code=regency):
+            types.append(
+                {
+                    "code": letter_type.code,
+                    "title": letter_type.title,
+                    "fields": [f.as_dict() for f in letter_type.field_specs],
+                }
+            )
+    return types
+
+
+def photo_device_facts(*, photo_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """What the device said about stored photos it sent: the photo's capture time on the
+    device, when the record was made, where the device was (accuracy, when it knew) and when
+    it was sent, beside the server's receipt time. Input for the red-flag rules, which run as
+    the system over every village (so no actor), and carry no personal data. The photo's own
+    EXIF is kept in the photo (the bytes are stored exactly as sent)."""
+    rows = FieldPhoto.objects.filter(photo_id__in=photo_ids).select_related("record")
+    return {
+        row.photo_id: {
+            "photo_captured_at": row.captured_at,
+            "record_captured_at": row.record.captured_at,
+            "device_lat": row.record.device_lat,
+            "device_lng": row.record.device_lng,
+            "device_accuracy_m": row.record.device_accuracy_m,
+            "located_at": row.record.located_at,
+            "sent_at": row.record.sent_at,
+            "received_at": row.record.received_at,
+        }
+        for row in rows
+        if row.photo_id is not None
+    }
