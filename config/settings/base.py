@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "smartkampung.budgets",
     "smartkampung.letters",
     "smartkampung.projects",
+    "smartkampung.health",
     "smartkampung.dashboards",
     "smartkampung.portal",
 ]
@@ -420,3 +421,7 @@ SK_PORTAL_DATA_LICENSE = os.environ.get("SK_PORTAL_DATA_LICENSE", "CC-BY-4.0")
 CACHES["default"]["OPTIONS"] = {  # type: ignore[assignment]  # (inferred as dict[str, str])
     "MAX_ENTRIES": int(os.environ.get("SK_CACHE_MAX_ENTRIES", "20000"))
 }
+
+# Health (issue 14). The welfare register's household status, named by a dotted path to
+# ``(*, actor, household_ids) -> dict[int, WelfareStatus]``; empty: shown as unknown ("—").
+SK_HEALTH_WELFARE_STATUS = os.environ.get("SK_HEALTH_WELFARE_STATUS", "")
