@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from smartkampung.accounts.models import Role
+from smartkampung.health import services
+from smartkampung.health.models import GrowthVisit, HouseholdSanitation
+from smartkampung.health.prevalence import prevalence_recompute
+from smartkampung.population.codes import Sex
+from smartkampung.population.models import ResidentViewLog
+
+
+def _stunted(cadre, posyandu, make_child, **kw):
+    # anthro: girl of 731 days at 77.5 cm → HAZ −2.55 (stunted).
+    child = make_child(birth_date=timezone.localdate() - timedelta(days=731), sex=Sex.FEMALE,
+                       full_name="Sari Pendek", **kw)  # fmt: skip
+    services.growth_visit_record(actor=cadre, posyandu=posyandu, child_id=child.pk,
+                                 visit_date=timezone.localdate(), weight_kg="9",
+                                 height_cm="77.5", position="standing")  # fmt: skip
+    return child
+
+
+def test_cadre_records_a_visit_on_the_child_page(login_client, cadre, child):
+    client = login_client(cadre)
+    page = client.get(f"/health/children/{child.pk}/")
+    assert page.status_code == 200 and child.full_name in page.content.decode()
+    assert ResidentViewLog.objects.filter(resident=child, viewer=cadre).count() == 1
+    answer = client.post(f"/health/children/{child.pk}/", {
+        "visit_date": timezone.localdate().isoformat(), "weight_kg": "9.5", "height_cm": "74",
+        "position": "lying"})  # fmt: skip
+    assert answer.status_code == 302
+    assert GrowthVisit.objects.filter(child=child).count() == 1
+
+
+def test_bad_visit_shows_error_and_saves_nothing(login_client, cadre, child):
+    answer = login_client(cadre).post(f"/health/children/{child.pk}/", {
+        "visit_date": timezone.localdate().isoformat(), "weight_kg": "-2", "height_cm": "300",
+        "position": "lying"})  # fmt: skip
+    assert answer.status_code == 422
+    assert "between" in answer.content.decode()
+    assert not GrowthVisit.objects.exists()
+
+
+def test_child_of_other_village_is_404(login_client, make_user, child):
+    outsider = make_user(roles=[(Role.VILLAGE_OPERATOR, "35.10.02.2001")])
+    assert login_client(outsider).get(f"/health/children/{child.pk}/").status_code == 404
+    assert login_client(outsider).get(f"/health/children/{child.pk}/kms.svg").status_code == 404
+    treasurer = make_user(roles=[(Role.VILLAGE_TREASURER, child.village_id)])
+    assert login_client(treasurer).get(f"/health/children/{child.pk}/").status_code == 404
+    assert not ResidentViewLog.objects.exists()
+
+
+def test_kms_svg_has_the_childs_points_and_no_script(login_client, cadre, posyandu, make_child):
+    child = _stunted(cadre, posyandu, make_child)
+    answer = login_client(cadre).get(f"/health/children/{child.pk}/kms.svg")
+    body = answer.content.decode()
+    assert answer["Content-Type"].startswith("image/svg+xml")
+    assert body.count("<circle") == 1 and "<script" not in body and "style=" not in body
+
+
+def test_village_stunting_list_with_sanitation_and_welfare(
+    login_client, cadre, posyandu, make_child, health_officer, settings
+):
+    child = _stunted(cadre, posyandu, make_child)
+    services.household_sanitation_set(actor=cadre, household_id=child.household_id,
+                                      safe_water=False, healthy_latrine=None)  # fmt: skip
+    settings.SK_HEALTH_WELFARE_STATUS = "smartkampung.health.tests.test_views.fake_welfare"
+    page = login_client(health_officer).get(f"/health/villages/{posyandu.village_id}/")
+    text = page.content.decode()
+    assert page.status_code == 200 and "Sari Pendek" in text and "-2,55" in text
+    assert "D1, PKH" in text
+    assert child.nik not in text  # masked
+    assert HouseholdSanitation.objects.get().safe_water is False
+
+
+class _Status:
+    in_register, decile, programmes = True, 1, ["PKH"]
+
+
+def fake_welfare(*, actor, household_ids):
+    return {h: _Status() for h in household_ids}
+
+
+def test_without_welfare_setting_status_is_unknown(login_client, cadre, posyandu, make_child,
+                                                  health_officer):  # fmt: skip
+    _stunted(cadre, posyandu, make_child)
+    text = login_client(health_officer).get(f"/health/villages/{posyandu.village_id}/").content
+    assert "—" in text.decode()
+
+
+def test_rembuk_xlsx(login_client, cadre, posyandu, make_child, operator):
+    child = _stunted(cadre, posyandu, make_child)
+    prevalence_recompute()
+    answer = login_client(operator).get(f"/health/villages/{posyandu.village_id}/rembuk-stunting.xlsx")
+    book = load_workbook(io.BytesIO(answer.content))
+    kids = list(book.worksheets[1].iter_rows(values_only=True))
+    assert kids[1][0] == "Sari Pendek" and child.nik not in str(kids) and kids[1][6] == -2.55
+    figures = list(book.worksheets[0].iter_rows(values_only=True))
+    assert figures[3][1:4] == (1, 1, 100.0)
+
+
+def test_prevalence_counts_only_plausible_and_rolls_up(cadre, posyandu, make_child, health_officer,
+                                                      login_client):  # fmt: skip
+    _stunted(cadre, posyandu, make_child)
+    ok = make_child(birth_date=timezone.localdate() - timedelta(days=683), sex=Sex.FEMALE)
+    services.growth_visit_record(actor=cadre, posyandu=posyandu, child_id=ok.pk,
+                                 visit_date=timezone.localdate(), weight_kg="10.4",
+                                 height_cm="84.8", position="lying")  # fmt: skip
+    odd = make_child(birth_date=timezone.localdate() - timedelta(days=987))
+    services.growth_visit_record(actor=cadre, posyandu=posyandu, child_id=odd.pk,
+                                 visit_date=timezone.localdate(), height_cm="72.9",
+                                 position="lying")  # fmt: skip  (HAZ < −6: implausible)
+    prevalence_recompute()
+    from smartkampung.health.models import PrevalenceFigure
+
+    for kind, code in (("posyandu", str(posyandu.pk)), ("village", posyandu.village_id),
+                       ("district", "35.10.01"), ("regency", "35.10")):  # fmt: skip
+        f = PrevalenceFigure.objects.get(area_kind=kind, area_code=code)
+        assert (f.measured, f.stunted, f.stunting_percent) == (2, 1, 50.0)
+    page = login_client(health_officer).get("/health/regions/35.10/")
+    assert page.status_code == 200 and "50,0" in page.content.decode()
+    prevalence_recompute()  # idempotent
+    assert PrevalenceFigure.objects.filter(area_kind="regency").count() == 1
+
+
+def test_cadre_home_goes_to_posyandu(login_client, cadre, posyandu, child):
+    answer = login_client(cadre).get("/health/")
+    assert answer.status_code == 302 and answer["Location"] == f"/health/posyandu/{posyandu.pk}/"
+    page = login_client(cadre).get(answer["Location"])
+    assert child.full_name in page.content.decode()
+
+
+def test_posyandu_page_lists_children_without_n_plus_one(login_client, cadre, posyandu, make_child,
+                                                        django_assert_max_num_queries):  # fmt: skip
+    for name in ("Ani", "Budi", "Cici", "Dodi", "Eka", "Fitri"):
+        c = make_child(full_name=f"Anak {name}")
+        services.growth_visit_record(actor=cadre, posyandu=posyandu, child_id=c.pk,
+                                     visit_date=timezone.localdate(), weight_kg="9")  # fmt: skip
+    client = login_client(cadre)
+    with django_assert_max_num_queries(20):
+        page = client.get(f"/health/posyandu/{posyandu.pk}/")
+    assert page.content.decode().count("Anak ") == 6
+
+
+def test_birth_in_register_appears_by_itself(login_client, cadre, operator, village):
+    from smartkampung.population.services import birth_register
+    from smartkampung.population.testing import resident_data
+
+    baby = birth_register(actor=operator, village=village, data=resident_data(
+        full_name="Bayi Baru", birth_date=timezone.localdate() - timedelta(days=3), rw="002",
+        family_role=4, marital_status=1))  # fmt: skip
+    page = login_client(cadre).get("/health/")
+    page = login_client(cadre).get(page["Location"])
+    assert "Bayi Baru" in page.content.decode() and baby.pk
