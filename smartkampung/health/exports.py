@@ -41,15 +41,47 @@ def rembuk_xlsx(
     sheet.append([title])
     sheet["A1"].font = Font(bold=True)
     sheet.append([])
-    sheet.append([_("Month"), _("Measured"), _("Stunted"), _("Stunting %"), _("Wasted"),
-                  _("Wasting %"), _("Underweight"), _("Underweight %")])  # fmt: skip
+    sheet.append(
+        [
+            _("Month"),
+            _("Measured"),
+            _("Stunted"),
+            _("Stunting %"),
+            _("Wasted"),
+            _("Wasting %"),
+            _("Underweight"),
+            _("Underweight %"),
+        ]
+    )
     for f in figures:
-        sheet.append([f.month.strftime("%Y-%m"), f.measured, f.stunted, f.stunting_percent,
-                      f.wasted, f.wasting_percent, f.underweight, f.underweight_percent])  # fmt: skip
+        sheet.append(
+            [
+                f.month.strftime("%Y-%m"),
+                f.measured,
+                f.stunted,
+                f.stunting_percent,
+                f.wasted,
+                f.wasting_percent,
+                f.underweight,
+                f.underweight_percent,
+            ]
+        )
     kids = book.create_sheet(_("Stunted children")[:31])
-    kids.append([_("Name"), _("NIK"), _("Sex"), _("Birth date"), _("RT/RW"), _("Last measured"),
-                 _("Height-for-age (SD)"), _("Class"), _("Safe drinking water"),
-                 _("Healthy latrine"), _("Welfare register")])  # fmt: skip
+    kids.append(
+        [
+            _("Name"),
+            _("NIK"),
+            _("Sex"),
+            _("Birth date"),
+            _("RT/RW"),
+            _("Last measured"),
+            _("Height-for-age (SD)"),
+            _("Class"),
+            _("Safe drinking water"),
+            _("Healthy latrine"),
+            _("Welfare register"),
+        ]
+    )
     for row in children:
         child, visit = row.child, row.visit
         kids.append(

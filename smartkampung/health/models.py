@@ -96,9 +96,7 @@ class GrowthVisit(models.Model):
     )
     vitamin_a = models.BooleanField(_("vitamin A given"), default=False)
     immunisations = models.JSONField(_("immunisations given"), default=list, blank=True)
-    exclusive_breastfeeding = models.BooleanField(
-        _("exclusively breastfed"), null=True, blank=True
-    )
+    exclusive_breastfeeding = models.BooleanField(_("exclusively breastfed"), null=True, blank=True)
     # WHO 2006 z-scores (None where not defined) and WHO's implausible flags (growth.who bits).
     waz = models.FloatField(null=True, blank=True)
     haz = models.FloatField(null=True, blank=True)
@@ -190,9 +188,7 @@ class PregnancyVisit(models.Model):
     weight_kg = models.DecimalField(
         _("weight (kg)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
-    muac_cm = models.DecimalField(
-        _("upper-arm circumference (cm)"), max_digits=4, decimal_places=1
-    )
+    muac_cm = models.DecimalField(_("upper-arm circumference (cm)"), max_digits=4, decimal_places=1)
     chronic_energy_deficiency = models.BooleanField(_("chronic energy deficiency (KEK)"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

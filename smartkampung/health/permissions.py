@@ -28,7 +28,7 @@ def cadre_posyandu_id(actor: Any) -> int | None:
         return None
     cached = getattr(actor, "_sk_cadre_posyandu", False)
     if cached is not False:
-        return cached  # type: ignore[no-any-return]
+        return cached
     from .models import CadreAssignment
 
     row = (

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-SCHEDULE_FILE = Path(__file__).resolve().parents[2] / "data" / "health" / "immunisation_schedule.csv"
+SCHEDULE_FILE = (
+    Path(__file__).resolve().parents[2] / "data" / "health" / "immunisation_schedule.csv"
+)
 
 
 @dataclass(frozen=True)

@@ -136,8 +136,20 @@ def latest_visits(child_ids: list[int]) -> dict[int, GrowthVisit]:
         GrowthVisit.objects.filter(child_id__in=child_ids, remeasured_by__isnull=True)
         .order_by("child_id", "-visit_date", "-id")
         .only(
-            "child_id", "visit_date", "weight_kg", "height_cm", "waz", "haz", "whz", "flags",
-            "stunted", "severely_stunted", "wasted", "underweight", "trend", "needs_remeasure",
+            "child_id",
+            "visit_date",
+            "weight_kg",
+            "height_cm",
+            "waz",
+            "haz",
+            "whz",
+            "flags",
+            "stunted",
+            "severely_stunted",
+            "wasted",
+            "underweight",
+            "trend",
+            "needs_remeasure",
         )
     )
     for visit in qs:
@@ -192,7 +204,8 @@ def stunted_children(
     rows = [(c, latest[c.pk]) for c in children if c.pk in latest and latest[c.pk].stunted]
     household_ids = [c.household_id for c, _v in rows if c.household_id]
     sanitation = {
-        s.household_id: s for s in HouseholdSanitation.objects.filter(household_id__in=household_ids)
+        s.household_id: s
+        for s in HouseholdSanitation.objects.filter(household_id__in=household_ids)
     }
     welfare = welfare_status(actor=actor, household_ids=household_ids)
     from .welfare import UNKNOWN
@@ -206,9 +219,7 @@ def stunted_children(
                 visit=visit,
                 safe_water=s.safe_water if s else None,
                 healthy_latrine=s.healthy_latrine if s else None,
-                welfare=welfare.get(child.household_id, UNKNOWN)
-                if child.household_id
-                else UNKNOWN,
+                welfare=welfare.get(child.household_id, UNKNOWN) if child.household_id else UNKNOWN,
             )
         )
     return result

@@ -105,7 +105,7 @@ def posyandu_create(
         errors["rw"] = _("RW is a number of up to 3 digits.")
     if rw and dusun:
         errors["dusun"] = _("A posyandu serves an RW or a dusun, not both.")
-    if not errors and Posyandu.objects.filter(village=village, name__iexact=name).exists():
+    if not errors and Posyandu.objects.filter(village_id=village.code, name__iexact=name).exists():
         errors["name"] = _("The village already has a posyandu of this name.")
     if errors:
         raise PosyanduInvalid(_("The posyandu was not saved."), details=errors)
@@ -236,8 +236,10 @@ def growth_visit_record(
         same_month = earlier.filter(month=_month(when), remeasured_by__isnull=True)
         if same_month.filter(needs_remeasure=False).exists():
             raise VisitExists(
-                _("This child was already measured this month; only a visit with an "
-                  "implausible value is measured again.")
+                _(
+                    "This child was already measured this month; only a visit with an "
+                    "implausible value is measured again."
+                )
             )
         previous = (
             earlier.filter(visit_date__lt=when, weight_kg__isnull=False, remeasured_by__isnull=True)
@@ -289,9 +291,9 @@ def growth_visit_record(
             **values,
         )
         resolved = list(
-            GrowthVisit.objects.filter(
-                child=child, needs_remeasure=True, visit_date__lte=when
-            ).exclude(pk=visit.pk).values_list("pk", flat=True)
+            GrowthVisit.objects.filter(child=child, needs_remeasure=True, visit_date__lte=when)
+            .exclude(pk=visit.pk)
+            .values_list("pk", flat=True)
         )
         if resolved:
             GrowthVisit.objects.filter(pk__in=resolved).update(
@@ -461,7 +463,7 @@ def household_sanitation_set(
 
 def _parse_bool(value: Any) -> bool | None:
     if value in (True, False, None):
-        return value  # type: ignore[return-value]
+        return value
     text = str(value).strip().lower()
     if text in ("1", "true", "yes", "ya", "on"):
         return True

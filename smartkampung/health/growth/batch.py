@@ -52,7 +52,10 @@ def _parse(rows: Iterable[dict[str, Any]]) -> tuple[dict[str, list[Any]], list[d
         errors.append({"row": row_no, "column": column, "message": message})
 
     for row_no, row in enumerate(rows, start=2):  # row 1 is the header
-        get = lambda k: (row.get(k) or "").strip()  # noqa: E731
+
+        def get(key: str, row: dict[str, Any] = row) -> str:
+            return str(row.get(key) or "").strip()
+
         n_before = len(errors)
         sex = SEXES.get(get("sex").upper())
         if sex is None:

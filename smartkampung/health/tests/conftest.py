@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from smartkampung.accounts.models import Role, RoleAssignment, User
+from smartkampung.accounts.models import Role, User
 from smartkampung.health import services
 from smartkampung.health.models import Posyandu
 from smartkampung.population.codes import FamilyRole, MaritalStatus, Sex

@@ -36,11 +36,22 @@ def test_growth_zscores_writes_whos_values(tmp_path):
     rows = list(csv.DictReader(out.open()))
     assert list(rows[0]) == ["id", "age_days", "waz", "haz", "whz", "baz", "flags"]
     assert rows[0] == {
-        "id": "a1", "age_days": "683", "waz": "-0.57", "haz": "-0.07", "whz": "-0.81",
-        "baz": "-0.79", "flags": "",
-    }  # fmt: skip
+        "id": "a1",
+        "age_days": "683",
+        "waz": "-0.57",
+        "haz": "-0.07",
+        "whz": "-0.81",
+        "baz": "-0.79",
+        "flags": "",
+    }
     assert rows[1] == {
-        "id": "b2", "age_days": "9", "waz": "", "haz": "", "whz": "", "baz": "", "flags": ""
+        "id": "b2",
+        "age_days": "9",
+        "waz": "",
+        "haz": "",
+        "whz": "",
+        "baz": "",
+        "flags": "",
     }
 
 
@@ -97,8 +108,9 @@ def test_growth_zscores_whole_who_survey(tmp_path):
         visit = birth + timedelta(days=int(r["_agedays"]))
         position = {"l": "lying", "h": "standing"}.get(r["measure"], "")
         sex = {"1": "M", "2": "F"}[r["GENDER"]]
-        rows.append([r["id"], sex, birth.isoformat(), visit.isoformat(), r["WEIGHT"],
-                     r["HEIGHT"], position])  # fmt: skip
+        rows.append(
+            [r["id"], sex, birth.isoformat(), visit.isoformat(), r["WEIGHT"], r["HEIGHT"], position]
+        )
     src, out = tmp_path / "in.csv", tmp_path / "out.csv"
     _write(src, rows)
     call_command("growth_zscores", str(src), str(out), stdout=io.StringIO())
@@ -107,7 +119,12 @@ def test_growth_zscores_whole_who_survey(tmp_path):
     for r in ref:
         if r["id"] not in ours or r["oedema"] == "y" or float(r["agemons"] or 0) >= 60:
             continue
-        for col, ref_col in (("waz", "_ZWEI"), ("haz", "_ZLEN"), ("whz", "_ZWFL"), ("baz", "_ZBMI")):
+        for col, ref_col in (
+            ("waz", "_ZWEI"),
+            ("haz", "_ZLEN"),
+            ("whz", "_ZWFL"),
+            ("baz", "_ZBMI"),
+        ):
             if r[ref_col]:
                 assert math.isclose(float(ours[r["id"]][col]), float(r[ref_col]), abs_tol=0.01)
                 checked += 1

@@ -26,13 +26,24 @@ TODAY = timezone.localdate
 
 
 def _rows():
-    return snapshot_rows(GrowthVisit, Posyandu, CadreAssignment, Pregnancy, PregnancyVisit,
-                         HouseholdSanitation, AuditEvent)  # fmt: skip
+    return snapshot_rows(
+        GrowthVisit,
+        Posyandu,
+        CadreAssignment,
+        Pregnancy,
+        PregnancyVisit,
+        HouseholdSanitation,
+        AuditEvent,
+    )
 
 
 def _visit(cadre, posyandu, child, **kw):
-    data = {"visit_date": TODAY() - timedelta(days=1), "weight_kg": "9.6", "height_cm": "75.0",
-            "position": "lying"}  # fmt: skip
+    data = {
+        "visit_date": TODAY() - timedelta(days=1),
+        "weight_kg": "9.6",
+        "height_cm": "75.0",
+        "position": "lying",
+    }
     data.update(kw)
     return services.growth_visit_record(actor=cadre, posyandu=posyandu, child_id=child.pk, **data)
 
@@ -51,8 +62,15 @@ def test_visit_is_zscored_classified_and_audited(cadre, posyandu, make_child):
 def test_stunted_child(cadre, posyandu, make_child):
     # anthro: girl of 731 days at 77.5 cm → HAZ −2.55: stunted, not severely.
     child = make_child(birth_date=TODAY() - timedelta(days=731), sex=Sex.FEMALE)
-    visit = _visit(cadre, posyandu, child, visit_date=TODAY(), weight_kg="9", height_cm="77.5",
-                   position="standing")  # fmt: skip
+    visit = _visit(
+        cadre,
+        posyandu,
+        child,
+        visit_date=TODAY(),
+        weight_kg="9",
+        height_cm="77.5",
+        position="standing",
+    )
     assert visit.haz == -2.55
     assert visit.stunted and not visit.severely_stunted
 
@@ -62,10 +80,12 @@ def test_visit_permission_matrix(actor_kind, allowed, matrix_actor, posyandu, ch
     actor = matrix_actor(actor_kind, village=posyandu.village, role=Role.POSYANDU_CADRE)
     if actor_kind == "staff_with_role":
         services.cadre_assign(
-            actor=matrix_actor("staff_with_role", village=posyandu.village,
-                               role=Role.VILLAGE_OPERATOR),
-            posyandu=posyandu, user=actor,
-        )  # fmt: skip
+            actor=matrix_actor(
+                "staff_with_role", village=posyandu.village, role=Role.VILLAGE_OPERATOR
+            ),
+            posyandu=posyandu,
+            user=actor,
+        )
     if allowed:
         assert _visit(actor, posyandu, child).pk
     else:
@@ -122,8 +142,9 @@ def test_child_of_another_village_is_refused(cadre, posyandu, make_user, neighbo
     from smartkampung.population.testing import make_resident
 
     op = make_user(roles=[(Role.VILLAGE_OPERATOR, neighbour_village.code)])
-    elsewhere = make_resident(actor=op, village=neighbour_village, rw="002",
-                              birth_date=TODAY() - timedelta(days=300))  # fmt: skip
+    elsewhere = make_resident(
+        actor=op, village=neighbour_village, rw="002", birth_date=TODAY() - timedelta(days=300)
+    )
     err = assert_refused_unchanged(lambda: _visit(cadre, posyandu, elsewhere), snapshot=_rows)
     assert err.status == 404
 
@@ -140,13 +161,30 @@ def test_one_counted_visit_a_month(cadre, posyandu, child):
 def test_implausible_value_is_queued_and_a_remeasure_clears_it(cadre, posyandu, make_child):
     child = make_child(birth_date=TODAY() - timedelta(days=987))
     first_day = TODAY().replace(day=1)
-    bad = _visit(cadre, posyandu, child, visit_date=first_day, height_cm="72.9", weight_kg="",
-                 position="lying")  # fmt: skip
+    bad = _visit(
+        cadre,
+        posyandu,
+        child,
+        visit_date=first_day,
+        height_cm="72.9",
+        weight_kg="",
+        position="lying",
+    )
     assert bad.haz is not None and bad.haz < -6
     assert bad.needs_remeasure and not bad.stunted  # an implausible value does not count
-    good = _visit(cadre, posyandu, child, visit_date=first_day + timedelta(days=0) if
-                  TODAY().day == 1 else TODAY(), height_cm="88.0", weight_kg="12",
-                  position="standing") if TODAY().day > 1 else None  # fmt: skip
+    good = (
+        _visit(
+            cadre,
+            posyandu,
+            child,
+            visit_date=first_day + timedelta(days=0) if TODAY().day == 1 else TODAY(),
+            height_cm="88.0",
+            weight_kg="12",
+            position="standing",
+        )
+        if TODAY().day > 1
+        else None
+    )
     if good is None:
         pytest.skip("needs a second day in the month")
     bad.refresh_from_db()
@@ -158,24 +196,56 @@ def test_trend_naik_and_tidak_naik(cadre, posyandu, make_child):
     born = date(2025, 1, 1)
     child = make_child(birth_date=born)
     GrowthVisit.objects.all().delete()
-    services.growth_visit_record(actor=cadre, posyandu=posyandu, child_id=child.pk,
-                                 visit_date=date(2025, 4, 10), weight_kg="6.00")  # fmt: skip
-    may = services.growth_visit_record(actor=cadre, posyandu=posyandu, child_id=child.pk,
-                                       visit_date=date(2025, 5, 10), weight_kg="6.60")  # fmt: skip
-    june = services.growth_visit_record(actor=cadre, posyandu=posyandu, child_id=child.pk,
-                                        visit_date=date(2025, 6, 10), weight_kg="7.00")  # fmt: skip
-    august = services.growth_visit_record(actor=cadre, posyandu=posyandu, child_id=child.pk,
-                                          visit_date=date(2025, 8, 10), weight_kg="7.9")  # fmt: skip
+    services.growth_visit_record(
+        actor=cadre,
+        posyandu=posyandu,
+        child_id=child.pk,
+        visit_date=date(2025, 4, 10),
+        weight_kg="6.00",
+    )
+    may = services.growth_visit_record(
+        actor=cadre,
+        posyandu=posyandu,
+        child_id=child.pk,
+        visit_date=date(2025, 5, 10),
+        weight_kg="6.60",
+    )
+    june = services.growth_visit_record(
+        actor=cadre,
+        posyandu=posyandu,
+        child_id=child.pk,
+        visit_date=date(2025, 6, 10),
+        weight_kg="7.00",
+    )
+    august = services.growth_visit_record(
+        actor=cadre,
+        posyandu=posyandu,
+        child_id=child.pk,
+        visit_date=date(2025, 8, 10),
+        weight_kg="7.9",
+    )
     assert (may.trend, june.trend, august.trend) == ("N", "T", "O")
 
 
 def test_immunisation_only_once(cadre, posyandu, make_child):
     child = make_child(birth_date=date(2025, 1, 1))
-    services.growth_visit_record(actor=cadre, posyandu=posyandu, child_id=child.pk,
-                                 visit_date=date(2025, 3, 1), weight_kg="5", immunisations=["bcg"])  # fmt: skip
+    services.growth_visit_record(
+        actor=cadre,
+        posyandu=posyandu,
+        child_id=child.pk,
+        visit_date=date(2025, 3, 1),
+        weight_kg="5",
+        immunisations=["bcg"],
+    )
     with pytest.raises(DomainError):
-        services.growth_visit_record(actor=cadre, posyandu=posyandu, child_id=child.pk,
-                                     visit_date=date(2025, 4, 1), weight_kg="6", immunisations=["bcg"])  # fmt: skip
+        services.growth_visit_record(
+            actor=cadre,
+            posyandu=posyandu,
+            child_id=child.pk,
+            visit_date=date(2025, 4, 1),
+            weight_kg="6",
+            immunisations=["bcg"],
+        )
     assert GrowthVisit.objects.filter(child=child).count() == 1
 
 
@@ -196,8 +266,9 @@ def test_pregnancy_kek(cadre, posyandu, make_child):
     pregnancy2 = services.pregnancy_visit_record
     assert pregnancy2  # the same woman cannot have two open pregnancies:
     with pytest.raises(DomainError):
-        services.pregnancy_register(actor=cadre, posyandu=posyandu, mother_id=mother.pk,
-                                    registered_on=TODAY())  # fmt: skip
+        services.pregnancy_register(
+            actor=cadre, posyandu=posyandu, mother_id=mother.pk, registered_on=TODAY()
+        )
 
 
 def test_pregnancy_muac_at_threshold_is_not_kek(cadre, posyandu, make_child):
@@ -223,8 +294,9 @@ def test_man_cannot_be_pregnant(cadre, posyandu, make_child):
 
 @permission_matrix(allowed={"staff_with_role"})
 def test_posyandu_create_matrix(actor_kind, allowed, matrix_actor, village):
-    actor = matrix_actor(actor_kind, village=village, role=Role.VILLAGE_OPERATOR,
-                         other_role=Role.VILLAGE_TREASURER)  # fmt: skip
+    actor = matrix_actor(
+        actor_kind, village=village, role=Role.VILLAGE_OPERATOR, other_role=Role.VILLAGE_TREASURER
+    )
     call = lambda: services.posyandu_create(actor=actor, village=village, name="Anggrek")  # noqa: E731
     if allowed:
         assert call().village_id == village.code

@@ -16,11 +16,21 @@ from smartkampung.population.models import ResidentViewLog
 
 def _stunted(cadre, posyandu, make_child, **kw):
     # anthro: girl of 731 days at 77.5 cm → HAZ −2.55 (stunted).
-    child = make_child(birth_date=timezone.localdate() - timedelta(days=731), sex=Sex.FEMALE,
-                       full_name="Sari Pendek", **kw)  # fmt: skip
-    services.growth_visit_record(actor=cadre, posyandu=posyandu, child_id=child.pk,
-                                 visit_date=timezone.localdate(), weight_kg="9",
-                                 height_cm="77.5", position="standing")  # fmt: skip
+    child = make_child(
+        birth_date=timezone.localdate() - timedelta(days=731),
+        sex=Sex.FEMALE,
+        full_name="Sari Pendek",
+        **kw,
+    )
+    services.growth_visit_record(
+        actor=cadre,
+        posyandu=posyandu,
+        child_id=child.pk,
+        visit_date=timezone.localdate(),
+        weight_kg="9",
+        height_cm="77.5",
+        position="standing",
+    )
     return child
 
 
@@ -29,17 +39,29 @@ def test_cadre_records_a_visit_on_the_child_page(login_client, cadre, child):
     page = client.get(f"/health/children/{child.pk}/")
     assert page.status_code == 200 and child.full_name in page.content.decode()
     assert ResidentViewLog.objects.filter(resident=child, viewer=cadre).count() == 1
-    answer = client.post(f"/health/children/{child.pk}/", {
-        "visit_date": timezone.localdate().isoformat(), "weight_kg": "9.5", "height_cm": "74",
-        "position": "lying"})  # fmt: skip
+    answer = client.post(
+        f"/health/children/{child.pk}/",
+        {
+            "visit_date": timezone.localdate().isoformat(),
+            "weight_kg": "9.5",
+            "height_cm": "74",
+            "position": "lying",
+        },
+    )
     assert answer.status_code == 302
     assert GrowthVisit.objects.filter(child=child).count() == 1
 
 
 def test_bad_visit_shows_error_and_saves_nothing(login_client, cadre, child):
-    answer = login_client(cadre).post(f"/health/children/{child.pk}/", {
-        "visit_date": timezone.localdate().isoformat(), "weight_kg": "-2", "height_cm": "300",
-        "position": "lying"})  # fmt: skip
+    answer = login_client(cadre).post(
+        f"/health/children/{child.pk}/",
+        {
+            "visit_date": timezone.localdate().isoformat(),
+            "weight_kg": "-2",
+            "height_cm": "300",
+            "position": "lying",
+        },
+    )
     assert answer.status_code == 422
     assert "between" in answer.content.decode()
     assert not GrowthVisit.objects.exists()
@@ -66,8 +88,9 @@ def test_village_stunting_list_with_sanitation_and_welfare(
     login_client, cadre, posyandu, make_child, health_officer, settings
 ):
     child = _stunted(cadre, posyandu, make_child)
-    services.household_sanitation_set(actor=cadre, household_id=child.household_id,
-                                      safe_water=False, healthy_latrine=None)  # fmt: skip
+    services.household_sanitation_set(
+        actor=cadre, household_id=child.household_id, safe_water=False, healthy_latrine=None
+    )
     settings.SK_HEALTH_WELFARE_STATUS = "smartkampung.health.tests.test_views.fake_welfare"
     page = login_client(health_officer).get(f"/health/villages/{posyandu.village_id}/")
     text = page.content.decode()
@@ -85,8 +108,9 @@ def fake_welfare(*, actor, household_ids):
     return {h: _Status() for h in household_ids}
 
 
-def test_without_welfare_setting_status_is_unknown(login_client, cadre, posyandu, make_child,
-                                                  health_officer):  # fmt: skip
+def test_without_welfare_setting_status_is_unknown(
+    login_client, cadre, posyandu, make_child, health_officer
+):
     _stunted(cadre, posyandu, make_child)
     text = login_client(health_officer).get(f"/health/villages/{posyandu.village_id}/").content
     assert "—" in text.decode()
@@ -95,7 +119,9 @@ def test_without_welfare_setting_status_is_unknown(login_client, cadre, posyandu
 def test_rembuk_xlsx(login_client, cadre, posyandu, make_child, operator):
     child = _stunted(cadre, posyandu, make_child)
     prevalence_recompute()
-    answer = login_client(operator).get(f"/health/villages/{posyandu.village_id}/rembuk-stunting.xlsx")
+    answer = login_client(operator).get(
+        f"/health/villages/{posyandu.village_id}/rembuk-stunting.xlsx"
+    )
     book = load_workbook(io.BytesIO(answer.content))
     kids = list(book.worksheets[1].iter_rows(values_only=True))
     assert kids[1][0] == "Sari Pendek" and child.nik not in str(kids) and kids[1][6] == -2.55
@@ -103,22 +129,38 @@ def test_rembuk_xlsx(login_client, cadre, posyandu, make_child, operator):
     assert figures[3][1:4] == (1, 1, 100.0)
 
 
-def test_prevalence_counts_only_plausible_and_rolls_up(cadre, posyandu, make_child, health_officer,
-                                                      login_client):  # fmt: skip
+def test_prevalence_counts_only_plausible_and_rolls_up(
+    cadre, posyandu, make_child, health_officer, login_client
+):
     _stunted(cadre, posyandu, make_child)
     ok = make_child(birth_date=timezone.localdate() - timedelta(days=683), sex=Sex.FEMALE)
-    services.growth_visit_record(actor=cadre, posyandu=posyandu, child_id=ok.pk,
-                                 visit_date=timezone.localdate(), weight_kg="10.4",
-                                 height_cm="84.8", position="lying")  # fmt: skip
+    services.growth_visit_record(
+        actor=cadre,
+        posyandu=posyandu,
+        child_id=ok.pk,
+        visit_date=timezone.localdate(),
+        weight_kg="10.4",
+        height_cm="84.8",
+        position="lying",
+    )
     odd = make_child(birth_date=timezone.localdate() - timedelta(days=987))
-    services.growth_visit_record(actor=cadre, posyandu=posyandu, child_id=odd.pk,
-                                 visit_date=timezone.localdate(), height_cm="72.9",
-                                 position="lying")  # fmt: skip  (HAZ < −6: implausible)
+    services.growth_visit_record(
+        actor=cadre,
+        posyandu=posyandu,
+        child_id=odd.pk,
+        visit_date=timezone.localdate(),
+        height_cm="72.9",
+        position="lying",
+    )  # HAZ < −6: implausible
     prevalence_recompute()
     from smartkampung.health.models import PrevalenceFigure
 
-    for kind, code in (("posyandu", str(posyandu.pk)), ("village", posyandu.village_id),
-                       ("district", "35.10.01"), ("regency", "35.10")):  # fmt: skip
+    for kind, code in (
+        ("posyandu", str(posyandu.pk)),
+        ("village", posyandu.village_id),
+        ("district", "35.10.01"),
+        ("regency", "35.10"),
+    ):
         f = PrevalenceFigure.objects.get(area_kind=kind, area_code=code)
         assert (f.measured, f.stunted, f.stunting_percent) == (2, 1, 50.0)
     page = login_client(health_officer).get("/health/regions/35.10/")
@@ -134,12 +176,18 @@ def test_cadre_home_goes_to_posyandu(login_client, cadre, posyandu, child):
     assert child.full_name in page.content.decode()
 
 
-def test_posyandu_page_lists_children_without_n_plus_one(login_client, cadre, posyandu, make_child,
-                                                        django_assert_max_num_queries):  # fmt: skip
+def test_posyandu_page_lists_children_without_n_plus_one(
+    login_client, cadre, posyandu, make_child, django_assert_max_num_queries
+):
     for name in ("Ani", "Budi", "Cici", "Dodi", "Eka", "Fitri"):
         c = make_child(full_name=f"Anak {name}")
-        services.growth_visit_record(actor=cadre, posyandu=posyandu, child_id=c.pk,
-                                     visit_date=timezone.localdate(), weight_kg="9")  # fmt: skip
+        services.growth_visit_record(
+            actor=cadre,
+            posyandu=posyandu,
+            child_id=c.pk,
+            visit_date=timezone.localdate(),
+            weight_kg="9",
+        )
     client = login_client(cadre)
     with django_assert_max_num_queries(20):
         page = client.get(f"/health/posyandu/{posyandu.pk}/")
@@ -150,9 +198,17 @@ def test_birth_in_register_appears_by_itself(login_client, cadre, operator, vill
     from smartkampung.population.services import birth_register
     from smartkampung.population.testing import resident_data
 
-    baby = birth_register(actor=operator, village=village, data=resident_data(
-        full_name="Bayi Baru", birth_date=timezone.localdate() - timedelta(days=3), rw="002",
-        family_role=4, marital_status=1))  # fmt: skip
+    baby = birth_register(
+        actor=operator,
+        village=village,
+        data=resident_data(
+            full_name="Bayi Baru",
+            birth_date=timezone.localdate() - timedelta(days=3),
+            rw="002",
+            family_role=4,
+            marital_status=1,
+        ),
+    )
     page = login_client(cadre).get("/health/")
     page = login_client(cadre).get(page["Location"])
     assert "Bayi Baru" in page.content.decode() and baby.pk

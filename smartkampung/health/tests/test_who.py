@@ -17,8 +17,13 @@ import pytest
 from smartkampung.health.growth.who import FLAG_BITS, compute_zscores
 
 REFERENCE = Path(__file__).resolve().parents[3] / "data" / "who" / "reference" / "survey_z_st.csv"
-COLUMNS = {"waz": ("_ZWEI", "_FWEI"), "haz": ("_ZLEN", "_FLEN"), "whz": ("_ZWFL", "_FWFL"),
-           "baz": ("_ZBMI", "_FBMI"), "hcz": ("_ZHC", "_FHC")}  # fmt: skip
+COLUMNS = {
+    "waz": ("_ZWEI", "_FWEI"),
+    "haz": ("_ZLEN", "_FLEN"),
+    "whz": ("_ZWFL", "_FWFL"),
+    "baz": ("_ZBMI", "_FBMI"),
+    "hcz": ("_ZHC", "_FHC"),
+}
 
 
 def _num(text: str) -> float:
