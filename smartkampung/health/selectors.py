@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -129,32 +129,50 @@ def growth_visit_list(*, actor: Any, child: Resident) -> QuerySet[GrowthVisit]:
     return GrowthVisit.objects.filter(child_id=child.pk).select_related("posyandu")
 
 
+LATEST_FIELDS = (
+    "child_id",
+    "visit_date",
+    "age_days",
+    "weight_kg",
+    "height_cm",
+    "waz",
+    "haz",
+    "whz",
+    "flags",
+    "stunted",
+    "severely_stunted",
+    "wasted",
+    "underweight",
+    "trend",
+    "needs_remeasure",
+)
+
+
+def _latest_visit_ids(child_ids: list[int]) -> list[int]:
+    """The id of each child's last counted visit: one index probe per child
+    (``growthvisit_child_date``), not a scan of every visit of the village."""
+    last = (
+        GrowthVisit.objects.filter(child_id=OuterRef("pk"), remeasured_by__isnull=True)
+        .order_by("-visit_date", "-id")
+        .values("pk")[:1]
+    )
+    ids: list[int] = []
+    for start in range(0, len(child_ids), 500):
+        chunk = child_ids[start : start + 500]
+        ids.extend(
+            pk
+            for pk in Resident.objects.filter(pk__in=chunk)
+            .annotate(last_visit=Subquery(last))
+            .values_list("last_visit", flat=True)
+            if pk is not None
+        )
+    return ids
+
+
 def latest_visits(child_ids: list[int]) -> dict[int, GrowthVisit]:
     """The last counted visit of each child (internal: callers have scoped ``child_ids``)."""
-    result: dict[int, GrowthVisit] = {}
-    qs = (
-        GrowthVisit.objects.filter(child_id__in=child_ids, remeasured_by__isnull=True)
-        .order_by("child_id", "-visit_date", "-id")
-        .only(
-            "child_id",
-            "visit_date",
-            "weight_kg",
-            "height_cm",
-            "waz",
-            "haz",
-            "whz",
-            "flags",
-            "stunted",
-            "severely_stunted",
-            "wasted",
-            "underweight",
-            "trend",
-            "needs_remeasure",
-        )
-    )
-    for visit in qs:
-        result.setdefault(visit.child_id, visit)
-    return result
+    visits = GrowthVisit.objects.filter(pk__in=_latest_visit_ids(child_ids)).only(*LATEST_FIELDS)
+    return {v.child_id: v for v in visits}
 
 
 def remeasure_queue(*, actor: Any, posyandu: Posyandu) -> QuerySet[GrowthVisit]:
@@ -294,3 +312,15 @@ def prevalence_get(*, actor: Any, area_kind: str, area_code: str, month: date) -
     return PrevalenceFigure.objects.filter(
         area_kind=area_kind, area_code=area_code, month=month
     ).first()
+
+
+def prevalence_of_villages(*, actor: Any, region: Region, month: date) -> dict[str, Any]:
+    """The village figures below ``region`` for the map (code → figure)."""
+    if not can_view_figures(actor, region.code):
+        raise NotFound(_("Not found."))
+    return {
+        f.area_code: f
+        for f in PrevalenceFigure.objects.filter(
+            area_kind=AreaKind.VILLAGE, month=month, area_code__startswith=region.code + "."
+        )
+    }
