@@ -70,7 +70,7 @@ def _compute(parent_code: str, level: str) -> tuple[list[MapShape], int]:
         parts = []
         for ring in _rings(geom):
             points = [
-                f"{(x - min_x) * kx * scale:.1f},{(max_y - y) * scale:.1f}" for x, y in (p[:2] for p in ring)
+                f"{(p[0] - min_x) * kx * scale:.1f},{(max_y - p[1]) * scale:.1f}" for p in ring
             ]
             parts.append("M" + "L".join(points) + "Z")
         shapes.append(MapShape(code=region.code, name=region.name, d="".join(parts)))

@@ -13,8 +13,9 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from smartkampung import audit
 
@@ -76,18 +77,14 @@ def prevalence_recompute(*, months: list[date] | None = None) -> int:
             acc = sums[(kind, code, row["month"])]
             for i, name in enumerate(COUNTS):
                 acc[i] += row[name]
-    figures = [
-        PrevalenceFigure(
-            area_kind=kind, area_code=code, month=month, **dict(zip(COUNTS, acc, strict=True))
-        )
-        for (kind, code, month), acc in sums.items()
-    ]
+    now = timezone.now()
+    figures = [(kind, code, month, *acc, now) for (kind, code, month), acc in sums.items()]
     with transaction.atomic():
         old = PrevalenceFigure.objects.all()
         if months:
             old = old.filter(month__in=months)
-        old.delete()
-        PrevalenceFigure.objects.bulk_create(figures, batch_size=2000)
+        old._raw_delete(old.db)  # no relations point at figures: one DELETE statement
+        _insert_rows(figures)
         audit.record(
             None,
             "health.prevalence_recompute",
@@ -95,3 +92,21 @@ def prevalence_recompute(*, months: list[date] | None = None) -> int:
             {"months": [m.isoformat() for m in months] if months else "all", "rows": len(figures)},
         )
     return len(figures)
+
+
+def _insert_rows(rows: list[tuple[Any, ...]]) -> None:
+    """Plain parameterised INSERTs: Django's bulk_create spent 12 s preparing 45,000 rows'
+    values one field at a time; psycopg's executemany pipelines them."""
+    table = PrevalenceFigure._meta.db_table
+    columns = ["area_kind", "area_code", "month", *COUNTS, "computed_at"]
+    marks = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor  # psycopg's cursor: COPY streams the rows in one statement
+            with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
