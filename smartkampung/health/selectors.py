@@ -324,3 +324,46 @@ def prevalence_of_villages(*, actor: Any, region: Region, month: date) -> dict[s
             area_kind=AreaKind.VILLAGE, month=month, area_code__startswith=region.code + "."
         )
     }
+
+
+def women_of_posyandu(*, actor: Any, posyandu: Posyandu) -> QuerySet[Resident]:
+    """Living women aged 15–49 of the posyandu's area, for registering a pregnancy (its cadres)."""
+    from .permissions import can_record_at
+
+    if not can_record_at(actor, posyandu):
+        raise NotFound(_("Posyandu not found."))
+    today = _today()
+    return (
+        Resident.objects.filter(_area_q(posyandu), status__in=LIVING_STATUSES, sex=2)
+        .filter(birth_date__lte=_years_ago(today, 15), birth_date__gt=_years_ago(today, 50))
+        .exclude(pk__in=Pregnancy.objects.filter(ended_on__isnull=True).values("mother_id"))
+        .order_by("name_search", "id")
+        .only("id", "full_name", "rt", "rw")
+    )
+
+
+def cadre_candidates(*, actor: Any, village: Region) -> list[Any]:
+    """Users holding the posyandu-cadre role on the village (for its managers), with the
+    posyandu each is tied to."""
+    from smartkampung.accounts.models import Role, User
+
+    from .permissions import can_manage_village
+
+    if not can_manage_village(actor, village.code):
+        return []
+    return list(
+        User.objects.filter(
+            role_assignments__role=Role.POSYANDU_CADRE,
+            role_assignments__scope_id=village.code,
+            is_active=True,
+        )
+        .select_related("posyandu_cadre__posyandu")
+        .order_by("username")
+    )
+
+
+def _years_ago(today: date, years: int) -> date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)

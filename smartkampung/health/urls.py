@@ -10,6 +10,12 @@ urlpatterns = [
     path("villages/<str:code>/", views.village_page, name="village"),
     path("villages/<str:code>/rembuk-stunting.xlsx", views.rembuk_report, name="rembuk"),
     path("posyandu/<int:posyandu_id>/", views.posyandu_page, name="posyandu"),
+    path("posyandu/<int:posyandu_id>/pregnancies/", views.pregnancy_add, name="pregnancy_add"),
+    path(
+        "posyandu/<int:posyandu_id>/pregnancies/<int:pregnancy_id>/visits/",
+        views.pregnancy_visit_add,
+        name="pregnancy_visit_add",
+    ),
     path("children/<int:child_id>/", views.child_page, name="child"),
     path("children/<int:child_id>/kms.svg", views.child_kms, name="kms"),
     path(

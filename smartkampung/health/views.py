@@ -100,6 +100,8 @@ def village_page(request: HttpRequest, code: str) -> HttpResponse:
     if village.level != "village":
         raise NotFound(_("Village not found."))
     form = PosyanduForm(request.POST or None)
+    if request.method == "POST" and "cadre" in request.POST:
+        return _cadre_assign(request, village)
     if request.method == "POST":
         try:
             if form.is_valid():
@@ -125,8 +127,31 @@ def village_page(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "can_manage": can_manage_village(request.user, code),
             "masked": {c.child.pk: mask_identifier(c.child.nik) for c in children},
+            "cadres": selectors.cadre_candidates(actor=request.user, village=village),
         },
     )
+
+
+def _cadre_assign(request: HttpRequest, village: Region) -> HttpResponse:
+    from smartkampung.accounts.models import User
+
+    posyandu = (
+        selectors.posyandu_list(actor=request.user, village=village)
+        .filter(pk=_int(request.POST.get("posyandu")))
+        .first()
+    )
+    user = User.objects.filter(pk=_int(request.POST.get("cadre")), is_active=True).first()
+    if posyandu is None or user is None:
+        raise NotFound(_("Not found."))
+    services.cadre_assign(actor=request.user, posyandu=posyandu, user=user)
+    return redirect("health:village", code=village.code)
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 @login_required
@@ -154,8 +179,64 @@ def rembuk_report(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def pregnancy_add(request: HttpRequest, posyandu_id: int) -> HttpResponse:
+    posyandu = selectors.posyandu_get(actor=request.user, posyandu_id=posyandu_id)
+    try:
+        services.pregnancy_register(
+            actor=request.user,
+            posyandu=posyandu,
+            mother_id=request.POST.get("mother"),
+            registered_on=request.POST.get("registered_on"),
+            expected_delivery=request.POST.get("expected_delivery") or None,
+        )
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        return _posyandu_render(request, posyandu, error=_error_text(exc), status=422)
+    return redirect("health:posyandu", posyandu_id=posyandu.pk)
+
+
+@login_required
+@require_POST
+def pregnancy_visit_add(request: HttpRequest, posyandu_id: int, pregnancy_id: int) -> HttpResponse:
+    posyandu = selectors.posyandu_get(actor=request.user, posyandu_id=posyandu_id)
+    pregnancy = (
+        selectors.pregnancy_list(actor=request.user, posyandu=posyandu)
+        .filter(pk=pregnancy_id)
+        .first()
+    )
+    if pregnancy is None:
+        raise NotFound(_("Pregnancy not found."))
+    try:
+        services.pregnancy_visit_record(
+            actor=request.user,
+            pregnancy=pregnancy,
+            visit_date=request.POST.get("visit_date"),
+            muac_cm=request.POST.get("muac_cm"),
+            weight_kg=request.POST.get("weight_kg") or None,
+        )
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        return _posyandu_render(request, posyandu, error=_error_text(exc), status=422)
+    return redirect("health:posyandu", posyandu_id=posyandu.pk)
+
+
+def _error_text(exc: DomainError) -> str:
+    details = exc.details if isinstance(exc.details, dict) else {}
+    return " ".join([exc.message, *[str(v) for v in details.values()]])
+
+
+@login_required
 def posyandu_page(request: HttpRequest, posyandu_id: int) -> HttpResponse:
     posyandu = selectors.posyandu_get(actor=request.user, posyandu_id=posyandu_id)
+    return _posyandu_render(request, posyandu)
+
+
+def _posyandu_render(
+    request: HttpRequest, posyandu: Any, *, error: str = "", status: int = 200
+) -> HttpResponse:
     children = list(
         selectors.children_under_five(actor=request.user, posyandu=posyandu)
         .filter(village_id=posyandu.village_id)
@@ -182,7 +263,14 @@ def posyandu_page(request: HttpRequest, posyandu_id: int) -> HttpResponse:
             "series": selectors.prevalence_series(
                 actor=request.user, area_kind=AreaKind.POSYANDU, area_code=str(posyandu.pk)
             ),
+            "can_record": can_record_at(request.user, posyandu),
+            "women": list(selectors.women_of_posyandu(actor=request.user, posyandu=posyandu))
+            if can_record_at(request.user, posyandu)
+            else [],
+            "error": error,
+            "today": timezone.localdate(),
         },
+        status=status,
     )
 
 

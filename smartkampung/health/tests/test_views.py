@@ -212,3 +212,70 @@ def test_birth_in_register_appears_by_itself(login_client, cadre, operator, vill
     page = login_client(cadre).get("/health/")
     page = login_client(cadre).get(page["Location"])
     assert "Bayi Baru" in page.content.decode() and baby.pk
+
+
+def test_cadre_registers_pregnancy_and_kek_shows(login_client, cadre, posyandu, make_child):
+    from datetime import date
+
+    mother = make_child(birth_date=date(1997, 5, 5), sex=Sex.FEMALE, full_name="Siti Hamil")
+    client = login_client(cadre)
+    page = client.get(f"/health/posyandu/{posyandu.pk}/")
+    assert "Siti Hamil" in page.content.decode()  # offered in the form
+    today = timezone.localdate().isoformat()
+    r = client.post(
+        f"/health/posyandu/{posyandu.pk}/pregnancies/",
+        {"mother": mother.pk, "registered_on": today},
+    )
+    assert r.status_code == 302
+    from smartkampung.health.models import Pregnancy
+
+    pregnancy = Pregnancy.objects.get(mother=mother)
+    bad = client.post(
+        f"/health/posyandu/{posyandu.pk}/pregnancies/{pregnancy.pk}/visits/",
+        {"visit_date": today, "muac_cm": "abc"},
+    )
+    assert bad.status_code == 422 and not pregnancy.visits.exists()
+    r = client.post(
+        f"/health/posyandu/{posyandu.pk}/pregnancies/{pregnancy.pk}/visits/",
+        {"visit_date": today, "muac_cm": "22.0"},
+    )
+    assert r.status_code == 302
+    page = client.get(f"/health/posyandu/{posyandu.pk}/").content.decode()
+    assert "KEK" in page
+
+
+def test_operator_assigns_cadre_and_sets_sanitation(
+    login_client, operator, posyandu, make_user, make_child, cadre
+):
+    newcomer = make_user("kader.baru", roles=[(Role.POSYANDU_CADRE, posyandu.village_id)])
+    client = login_client(operator)
+    r = client.post(
+        f"/health/villages/{posyandu.village_id}/", {"cadre": newcomer.pk, "posyandu": posyandu.pk}
+    )
+    assert r.status_code == 302 and newcomer.posyandu_cadre.posyandu_id == posyandu.pk
+    child = _stunted(cadre, posyandu, make_child)
+    r = client.post(
+        f"/health/households/{child.household_id}/sanitation/",
+        {
+            "safe_water": "yes",
+            "healthy_latrine": "no",
+            "next": f"/health/villages/{posyandu.village_id}/",
+        },
+    )
+    assert r.status_code == 302
+    row = HouseholdSanitation.objects.get(household_id=child.household_id)
+    assert (row.safe_water, row.healthy_latrine) == (True, False)
+    bad = client.post(
+        f"/health/households/{child.household_id}/sanitation/", {"safe_water": "maybe"}
+    )
+    assert bad.status_code == 422
+    row.refresh_from_db()
+    assert row.safe_water is True
+
+
+def test_regency_map_colours_villages(login_client, cadre, posyandu, make_child, health_officer):
+    _stunted(cadre, posyandu, make_child)
+    prevalence_recompute()
+    page = login_client(health_officer).get("/health/regions/35.10/").content.decode()
+    assert page.count("<path ") == 217
+    assert "#dc2626" in page  # Sarongan: 100 % of one measured child
