@@ -126,7 +126,6 @@ def village_page(request: HttpRequest, code: str) -> HttpResponse:
             "series": series,
             "form": form,
             "can_manage": can_manage_village(request.user, code),
-            "masked": {c.child.pk: mask_identifier(c.child.nik) for c in children},
             "cadres": selectors.cadre_candidates(actor=request.user, village=village),
         },
     )
