@@ -425,3 +425,4 @@ CACHES["default"]["OPTIONS"] = {  # type: ignore[assignment]  # (inferred as dic
 # Health (issue 14). The welfare register's household status, named by a dotted path to
 # ``(*, actor, household_ids) -> dict[int, WelfareStatus]``; empty: shown as unknown ("—").
 SK_HEALTH_WELFARE_STATUS = os.environ.get("SK_HEALTH_WELFARE_STATUS", "")
+SK_DEMO_SEEDERS.append("smartkampung.health.demo.seed")
