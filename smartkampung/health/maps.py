@@ -9,6 +9,9 @@ import math
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
@@ -85,3 +88,28 @@ def map_shapes(parent_code: str, level: str) -> tuple[list[MapShape], int]:
         found = _compute(parent_code, level)
         cache.set(key, found, None)
     return found
+
+
+def choropleth_svg(
+    parent_code: str, percents: dict[str, float | None], *, label: str
+) -> SafeString | None:
+    """The map as SVG markup: one linked path per village, filled by its stunting class, with
+    the name and figure as its tooltip. Presentation attributes only (the CSP allows them)."""
+    shapes, height = map_shapes(parent_code, "village")
+    if not shapes:
+        return None
+    prefix = reverse("health:village", args=["X"]).rsplit("X", 1)[0]
+    parts = [
+        f'<svg viewBox="0 0 {MAP_WIDTH} {height}" width="{MAP_WIDTH}" height="{height}" '
+        f'role="img" aria-label="{escape(label)}">'
+    ]
+    for shape in shapes:
+        percent = percents.get(shape.code)
+        shown = "—" if percent is None else f"{percent:g} %"
+        parts.append(
+            f'<a href="{prefix}{escape(shape.code)}/"><path d="{shape.d}" '
+            f'fill="{colour_for(percent)}" stroke="#6b7280" stroke-width="0.4">'
+            f"<title>{escape(shape.name)}: {shown}</title></path></a>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

@@ -21,7 +21,7 @@ from .exports import rembuk_xlsx
 from .forms import GrowthVisitForm, PosyanduForm
 from .growth.chart import kms_svg
 from .growth.classify import height_for_age, weight_for_age, weight_for_height
-from .maps import BUCKETS, MAP_WIDTH, colour_for, map_shapes
+from .maps import choropleth_svg
 from .models import AreaKind
 from .permissions import (
     FIGURE_ROLES,
@@ -65,17 +65,16 @@ def region_figures(request: HttpRequest, code: str) -> HttpResponse:
     month, rows = selectors.prevalence_children(actor=request.user, region=region)
     kind = AreaKind.REGENCY if region.level == "regency" else AreaKind.DISTRICT
     series = selectors.prevalence_series(actor=request.user, area_kind=kind, area_code=code)
-    shapes, height = map_shapes(code, "village")
     figures = (
         selectors.prevalence_of_villages(actor=request.user, region=region, month=month)
         if month
         else {}
     )
-    map_rows = []
-    for shape in shapes:
-        figure = figures.get(shape.code)
-        percent = figure.stunting_percent if figure else None
-        map_rows.append((shape, percent, colour_for(percent)))
+    map_svg = choropleth_svg(
+        code,
+        {c: f.stunting_percent for c, f in figures.items()},
+        label=_("Stunting prevalence per village"),
+    )
     return render(
         request,
         "health/region.html",
@@ -84,10 +83,7 @@ def region_figures(request: HttpRequest, code: str) -> HttpResponse:
             "month": month,
             "rows": rows,
             "series": series,
-            "map_rows": map_rows,
-            "map_width": MAP_WIDTH,
-            "map_height": height,
-            "buckets": BUCKETS,
+            "map_svg": map_svg,
         },
     )
 

@@ -63,7 +63,7 @@ def test_bad_visit_shows_error_and_saves_nothing(login_client, cadre, child):
         },
     )
     assert answer.status_code == 422
-    assert "between" in answer.content.decode()
+    assert "Harus antara" in answer.content.decode()  # the message, in Indonesian by default
     assert not GrowthVisit.objects.exists()
 
 
