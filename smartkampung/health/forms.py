@@ -11,7 +11,9 @@ from .schedule import immunisation_schedule
 
 class GrowthVisitForm(forms.Form):
     visit_date = forms.DateField(
-        label=_("Visit date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Visit date"),
+        # ISO, as <input type="date"> requires (the localized format would leave it empty).
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     weight_kg = forms.CharField(label=_("Weight (kg)"), required=False, max_length=8)
     height_cm = forms.CharField(label=_("Length/height (cm)"), required=False, max_length=8)

@@ -6,6 +6,7 @@ import math
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class WeightForAge(models.TextChoices):
@@ -17,7 +18,7 @@ class WeightForAge(models.TextChoices):
 
 class HeightForAge(models.TextChoices):
     SEVERELY_STUNTED = "severely_stunted", _("Severely stunted")
-    STUNTED = "stunted", _("Stunted")
+    STUNTED = "stunted", pgettext_lazy("height-for-age class", "Stunted")
     NORMAL = "normal", _("Normal height")
     TALL = "tall", _("Tall")
 
