@@ -108,7 +108,11 @@ def village_page(request: HttpRequest, code: str) -> HttpResponse:
                 raise
             for field, message in (exc.details or {}).items():
                 form.add_error(field if field in form.fields else None, message)
-    children = selectors.stunted_children(actor=request.user, village=village)
+    # Officials who see figures but not children (the treasurer, a camat) get the figures.
+    reads_children = can_read_children(request.user, code)
+    children = (
+        selectors.stunted_children(actor=request.user, village=village) if reads_children else []
+    )
     series = selectors.prevalence_series(
         actor=request.user, area_kind=AreaKind.VILLAGE, area_code=code
     )
@@ -123,6 +127,7 @@ def village_page(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "can_manage": can_manage_village(request.user, code),
             "cadres": selectors.cadre_candidates(actor=request.user, village=village),
+            "reads_children": reads_children,
         },
     )
 

@@ -279,3 +279,14 @@ def test_regency_map_colours_villages(login_client, cadre, posyandu, make_child,
     page = login_client(health_officer).get("/health/regions/35.10/").content.decode()
     assert page.count("<path ") == 217
     assert "#dc2626" in page  # Sarongan: 100 % of one measured child
+
+
+def test_camat_sees_village_figures_but_no_child(
+    login_client, make_user, cadre, posyandu, make_child
+):
+    _stunted(cadre, posyandu, make_child)
+    camat = make_user(roles=[(Role.DISTRICT_OFFICER, "35.10.01")])
+    page = login_client(camat).get(f"/health/villages/{posyandu.village_id}/")
+    assert page.status_code == 200 and "Sari Pendek" not in page.content.decode()
+    rembuk = login_client(camat).get(f"/health/villages/{posyandu.village_id}/rembuk-stunting.xlsx")
+    assert rembuk.status_code == 404
