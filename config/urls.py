@@ -14,6 +14,7 @@ urlpatterns = [
     path("budgets/", include("smartkampung.budgets.urls")),
     path("letters/", include("smartkampung.letters.urls")),
     path("projects/", include("smartkampung.projects.urls")),
+    path("health/", include("smartkampung.health.urls")),
     path("field/", include("smartkampung.field.urls")),
     path("dashboards/", include("smartkampung.dashboards.urls")),
     path("portal/", include("smartkampung.portal.urls")),

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "smartkampung.budgets",
     "smartkampung.letters",
     "smartkampung.projects",
+    "smartkampung.health",
     "smartkampung.field",
     "smartkampung.dashboards",
     "smartkampung.portal",
@@ -424,6 +425,10 @@ CACHES["default"]["OPTIONS"] = {  # type: ignore[assignment]  # (inferred as dic
     "MAX_ENTRIES": int(os.environ.get("SK_CACHE_MAX_ENTRIES", "20000"))
 }
 
+# Health (issue 14). The welfare register's household status, named by a dotted path to
+# ``(*, actor, household_ids) -> dict[int, WelfareStatus]``; empty: shown as unknown ("—").
+SK_HEALTH_WELFARE_STATUS = os.environ.get("SK_HEALTH_WELFARE_STATUS", "")
+SK_DEMO_SEEDERS.append("smartkampung.health.demo.seed")
 
 # --- field ---
 # The installable offline field app (README "Field app", docs/field.md): device sessions of

@@ -29,6 +29,7 @@ from smartkampung.regions.models import Level, Region
 
 from . import figures, fiscal, opendata
 from .caching import cached
+from .health import published_growth
 
 
 def year_param(request: HttpRequest) -> int:
@@ -77,6 +78,7 @@ def _region_page(request: HttpRequest, region: Region) -> HttpResponse:
                 "is_village": region.level == Level.VILLAGE,
                 "ancestors": figures.region_ancestors(region),
                 "map_config": json.dumps(_map_config(region, year)),
+                "growth": published_growth(region_code=region.code),
             },
         )
 

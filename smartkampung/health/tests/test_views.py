@@ -1,0 +1,292 @@
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from smartkampung.accounts.models import Role
+from smartkampung.health import services
+from smartkampung.health.models import GrowthVisit, HouseholdSanitation
+from smartkampung.health.prevalence import prevalence_recompute
+from smartkampung.population.codes import Sex
+from smartkampung.population.models import ResidentViewLog
+
+
+def _stunted(cadre, posyandu, make_child, **kw):
+    # anthro: girl of 731 days at 77.5 cm → HAZ −2.55 (stunted).
+    child = make_child(
+        birth_date=timezone.localdate() - timedelta(days=731),
+        sex=Sex.FEMALE,
+        full_name="Sari Pendek",
+        **kw,
+    )
+    services.growth_visit_record(
+        actor=cadre,
+        posyandu=posyandu,
+        child_id=child.pk,
+        visit_date=timezone.localdate(),
+        weight_kg="9",
+        height_cm="77.5",
+        position="standing",
+    )
+    return child
+
+
+def test_cadre_records_a_visit_on_the_child_page(login_client, cadre, child):
+    client = login_client(cadre)
+    page = client.get(f"/health/children/{child.pk}/")
+    assert page.status_code == 200 and child.full_name in page.content.decode()
+    assert ResidentViewLog.objects.filter(resident=child, viewer=cadre).count() == 1
+    answer = client.post(
+        f"/health/children/{child.pk}/",
+        {
+            "visit_date": timezone.localdate().isoformat(),
+            "weight_kg": "9.5",
+            "height_cm": "74",
+            "position": "lying",
+        },
+    )
+    assert answer.status_code == 302
+    assert GrowthVisit.objects.filter(child=child).count() == 1
+
+
+def test_bad_visit_shows_error_and_saves_nothing(login_client, cadre, child):
+    answer = login_client(cadre).post(
+        f"/health/children/{child.pk}/",
+        {
+            "visit_date": timezone.localdate().isoformat(),
+            "weight_kg": "-2",
+            "height_cm": "300",
+            "position": "lying",
+        },
+    )
+    assert answer.status_code == 422
+    assert "Harus antara" in answer.content.decode()  # the message, in Indonesian by default
+    assert not GrowthVisit.objects.exists()
+
+
+def test_child_of_other_village_is_404(login_client, make_user, child):
+    outsider = make_user(roles=[(Role.VILLAGE_OPERATOR, "35.10.02.2001")])
+    assert login_client(outsider).get(f"/health/children/{child.pk}/").status_code == 404
+    assert login_client(outsider).get(f"/health/children/{child.pk}/kms.svg").status_code == 404
+    treasurer = make_user(roles=[(Role.VILLAGE_TREASURER, child.village_id)])
+    assert login_client(treasurer).get(f"/health/children/{child.pk}/").status_code == 404
+    assert not ResidentViewLog.objects.exists()
+
+
+def test_kms_svg_has_the_childs_points_and_no_script(login_client, cadre, posyandu, make_child):
+    child = _stunted(cadre, posyandu, make_child)
+    answer = login_client(cadre).get(f"/health/children/{child.pk}/kms.svg")
+    body = answer.content.decode()
+    assert answer["Content-Type"].startswith("image/svg+xml")
+    assert body.count("<circle") == 1 and "<script" not in body and "style=" not in body
+
+
+def test_village_stunting_list_with_sanitation_and_welfare(
+    login_client, cadre, posyandu, make_child, health_officer, settings
+):
+    child = _stunted(cadre, posyandu, make_child)
+    services.household_sanitation_set(
+        actor=cadre, household_id=child.household_id, safe_water=False, healthy_latrine=None
+    )
+    settings.SK_HEALTH_WELFARE_STATUS = "smartkampung.health.tests.test_views.fake_welfare"
+    page = login_client(health_officer).get(f"/health/villages/{posyandu.village_id}/")
+    text = page.content.decode()
+    assert page.status_code == 200 and "Sari Pendek" in text and "-2,55" in text
+    assert "D1, PKH" in text
+    assert child.nik not in text  # masked
+    assert HouseholdSanitation.objects.get().safe_water is False
+
+
+class _Status:
+    in_register, decile, programmes = True, 1, ["PKH"]
+
+
+def fake_welfare(*, actor, household_ids):
+    return {h: _Status() for h in household_ids}
+
+
+def test_without_welfare_setting_status_is_unknown(
+    login_client, cadre, posyandu, make_child, health_officer
+):
+    _stunted(cadre, posyandu, make_child)
+    text = login_client(health_officer).get(f"/health/villages/{posyandu.village_id}/").content
+    assert "—" in text.decode()
+
+
+def test_rembuk_xlsx(login_client, cadre, posyandu, make_child, operator):
+    child = _stunted(cadre, posyandu, make_child)
+    prevalence_recompute()
+    answer = login_client(operator).get(
+        f"/health/villages/{posyandu.village_id}/rembuk-stunting.xlsx"
+    )
+    book = load_workbook(io.BytesIO(answer.content))
+    kids = list(book.worksheets[1].iter_rows(values_only=True))
+    assert kids[1][0] == "Sari Pendek" and child.nik not in str(kids) and kids[1][6] == -2.55
+    figures = list(book.worksheets[0].iter_rows(values_only=True))
+    assert figures[3][1:4] == (1, 1, 100.0)
+
+
+def test_prevalence_counts_only_plausible_and_rolls_up(
+    cadre, posyandu, make_child, health_officer, login_client
+):
+    _stunted(cadre, posyandu, make_child)
+    ok = make_child(birth_date=timezone.localdate() - timedelta(days=683), sex=Sex.FEMALE)
+    services.growth_visit_record(
+        actor=cadre,
+        posyandu=posyandu,
+        child_id=ok.pk,
+        visit_date=timezone.localdate(),
+        weight_kg="10.4",
+        height_cm="84.8",
+        position="lying",
+    )
+    odd = make_child(birth_date=timezone.localdate() - timedelta(days=987))
+    services.growth_visit_record(
+        actor=cadre,
+        posyandu=posyandu,
+        child_id=odd.pk,
+        visit_date=timezone.localdate(),
+        height_cm="72.9",
+        position="lying",
+    )  # HAZ < −6: implausible
+    prevalence_recompute()
+    from smartkampung.health.models import PrevalenceFigure
+
+    for kind, code in (
+        ("posyandu", str(posyandu.pk)),
+        ("village", posyandu.village_id),
+        ("district", "35.10.01"),
+        ("regency", "35.10"),
+    ):
+        f = PrevalenceFigure.objects.get(area_kind=kind, area_code=code)
+        assert (f.measured, f.stunted, f.stunting_percent) == (2, 1, 50.0)
+    page = login_client(health_officer).get("/health/regions/35.10/")
+    assert page.status_code == 200 and "50,0" in page.content.decode()
+    prevalence_recompute()  # idempotent
+    assert PrevalenceFigure.objects.filter(area_kind="regency").count() == 1
+
+
+def test_cadre_home_goes_to_posyandu(login_client, cadre, posyandu, child):
+    answer = login_client(cadre).get("/health/")
+    assert answer.status_code == 302 and answer["Location"] == f"/health/posyandu/{posyandu.pk}/"
+    page = login_client(cadre).get(answer["Location"])
+    assert child.full_name in page.content.decode()
+
+
+def test_posyandu_page_lists_children_without_n_plus_one(
+    login_client, cadre, posyandu, make_child, django_assert_max_num_queries
+):
+    for name in ("Ani", "Budi", "Cici", "Dodi", "Eka", "Fitri"):
+        c = make_child(full_name=f"Anak {name}")
+        services.growth_visit_record(
+            actor=cadre,
+            posyandu=posyandu,
+            child_id=c.pk,
+            visit_date=timezone.localdate(),
+            weight_kg="9",
+        )
+    client = login_client(cadre)
+    with django_assert_max_num_queries(20):
+        page = client.get(f"/health/posyandu/{posyandu.pk}/")
+    assert page.content.decode().count("Anak ") == 6
+
+
+def test_birth_in_register_appears_by_itself(login_client, cadre, operator, village):
+    from smartkampung.population.services import birth_register
+    from smartkampung.population.testing import resident_data
+
+    baby = birth_register(
+        actor=operator,
+        village=village,
+        data=resident_data(
+            full_name="Bayi Baru",
+            birth_date=timezone.localdate() - timedelta(days=3),
+            rw="002",
+            family_role=4,
+            marital_status=1,
+        ),
+    )
+    page = login_client(cadre).get("/health/")
+    page = login_client(cadre).get(page["Location"])
+    assert "Bayi Baru" in page.content.decode() and baby.pk
+
+
+def test_cadre_registers_pregnancy_and_kek_shows(login_client, cadre, posyandu, make_child):
+    from datetime import date
+
+    mother = make_child(birth_date=date(1997, 5, 5), sex=Sex.FEMALE, full_name="Siti Hamil")
+    client = login_client(cadre)
+    page = client.get(f"/health/posyandu/{posyandu.pk}/")
+    assert "Siti Hamil" in page.content.decode()  # offered in the form
+    today = timezone.localdate().isoformat()
+    r = client.post(
+        f"/health/posyandu/{posyandu.pk}/pregnancies/",
+        {"mother": mother.pk, "registered_on": today},
+    )
+    assert r.status_code == 302
+    from smartkampung.health.models import Pregnancy
+
+    pregnancy = Pregnancy.objects.get(mother=mother)
+    bad = client.post(
+        f"/health/posyandu/{posyandu.pk}/pregnancies/{pregnancy.pk}/visits/",
+        {"visit_date": today, "muac_cm": "abc"},
+    )
+    assert bad.status_code == 422 and not pregnancy.visits.exists()
+    r = client.post(
+        f"/health/posyandu/{posyandu.pk}/pregnancies/{pregnancy.pk}/visits/",
+        {"visit_date": today, "muac_cm": "22.0"},
+    )
+    assert r.status_code == 302
+    page = client.get(f"/health/posyandu/{posyandu.pk}/").content.decode()
+    assert "KEK" in page
+
+
+def test_operator_assigns_cadre_and_sets_sanitation(
+    login_client, operator, posyandu, make_user, make_child, cadre
+):
+    newcomer = make_user("kader.baru", roles=[(Role.POSYANDU_CADRE, posyandu.village_id)])
+    client = login_client(operator)
+    r = client.post(
+        f"/health/villages/{posyandu.village_id}/", {"cadre": newcomer.pk, "posyandu": posyandu.pk}
+    )
+    assert r.status_code == 302 and newcomer.posyandu_cadre.posyandu_id == posyandu.pk
+    child = _stunted(cadre, posyandu, make_child)
+    r = client.post(
+        f"/health/households/{child.household_id}/sanitation/",
+        {
+            "safe_water": "yes",
+            "healthy_latrine": "no",
+            "next": f"/health/villages/{posyandu.village_id}/",
+        },
+    )
+    assert r.status_code == 302
+    row = HouseholdSanitation.objects.get(household_id=child.household_id)
+    assert (row.safe_water, row.healthy_latrine) == (True, False)
+    bad = client.post(
+        f"/health/households/{child.household_id}/sanitation/", {"safe_water": "maybe"}
+    )
+    assert bad.status_code == 422
+    row.refresh_from_db()
+    assert row.safe_water is True
+
+
+def test_regency_map_colours_villages(login_client, cadre, posyandu, make_child, health_officer):
+    _stunted(cadre, posyandu, make_child)
+    prevalence_recompute()
+    page = login_client(health_officer).get("/health/regions/35.10/").content.decode()
+    assert page.count("<path ") == 217
+    assert "#dc2626" in page  # Sarongan: 100 % of one measured child
+
+
+def test_camat_sees_village_figures_but_no_child(
+    login_client, make_user, cadre, posyandu, make_child
+):
+    _stunted(cadre, posyandu, make_child)
+    camat = make_user(roles=[(Role.DISTRICT_OFFICER, "35.10.01")])
+    page = login_client(camat).get(f"/health/villages/{posyandu.village_id}/")
+    assert page.status_code == 200 and "Sari Pendek" not in page.content.decode()
+    rembuk = login_client(camat).get(f"/health/villages/{posyandu.village_id}/rembuk-stunting.xlsx")
+    assert rembuk.status_code == 404
