@@ -369,12 +369,25 @@ def test_stalled_fires_past_end_below_100_only(operator, village):
         days=100,
         north_m=500,
     )
-    report(operator, done, 0)
-    report(operator, done, 50)
-    report(operator, done, 100)
+    for stage in (0, 50):
+        report(operator, done, stage)
+    add_photo(operator, report(operator, done, 100), site_photo(done, 70), **at_site(done))
+    # Reports without a photo do not complete a project (ADR 0035): still stalled.
+    claimed = make_project(
+        operator,
+        village,
+        title="Dinyatakan selesai",
+        work_type="culvert",
+        start=date.today() - timedelta(days=200),
+        days=100,
+        east_m=500,
+    )
+    report(operator, claimed, 100)
     make_project(operator, village, title="Baru", work_type="bridge", north_m=-500)
-    [flag] = flags(RuleCode.STALLED)
-    assert flag.project_id == late.pk and flag.evidence["days_late"] == 100
+    stalled = {f.project_id: f for f in flags(RuleCode.STALLED)}
+    assert set(stalled) == {late.pk, claimed.pk}
+    assert stalled[late.pk].evidence["days_late"] == 100
+    assert stalled[claimed.pk].evidence["progress"] == 0
 
 
 # --- the engine -----------------------------------------------------------------------------
