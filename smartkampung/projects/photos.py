@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import imagehash
 from django.conf import settings
 from django.utils import timezone
-from PIL import Image
+from PIL import Image, ImageCms
 
 from .models import HashKind
 
@@ -34,6 +34,7 @@ ROTATIONS = {
     "rot270": Image.Transpose.ROTATE_270,
 }
 THUMBNAIL_PX = 320
+SRGB_PROFILE = ImageCms.createProfile("sRGB")
 DISPLAY_PX = 1280
 
 
@@ -197,14 +198,35 @@ def _apply_orientation(img: Image.Image, orientation: int) -> Image.Image:
     return img
 
 
+def _to_srgb(img: Image.Image, icc: bytes | None) -> Image.Image:
+    """The pixels in sRGB: a photo with another embedded colour profile (Adobe RGB, Display
+    P3) is converted, so that the derivative needs no profile at all."""
+    if not icc:
+        return img.convert("RGB")
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        if img.mode not in {"RGB", "L", "CMYK"}:
+            img = img.convert("RGB")
+        converted = ImageCms.profileToProfile(
+            img, source, SRGB_PROFILE, outputMode="RGB", renderingIntent=0
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        converted = None  # a damaged or unusable profile: keep the pixels as they are
+    return (converted or img).convert("RGB")
+
+
 def make_derivative(data: bytes, max_px: int) -> bytes:
-    """An upright JPEG at most ``max_px`` on its long side, with no EXIF or other metadata
-    (what is shown on pages: never the device, the position or the time of the original)."""
+    """An upright sRGB JPEG at most ``max_px`` on its long side that carries pixels and
+    nothing else: no EXIF, XMP, IPTC/Photoshop (APP13), comment, colour profile, thumbnail or
+    trailing bytes of the original (ADR 0036). The pixels are copied into a new image, so no
+    metadata Pillow read from the original (``info``) can be written back on save."""
     with Image.open(io.BytesIO(data)) as img:
         orientation = _orientation(img.getexif())
+        icc = img.info.get("icc_profile")
         img.draft("RGB", (max_px, max_px))
-        rgb = _apply_orientation(img.convert("RGB"), orientation)
+        rgb = _apply_orientation(_to_srgb(img, icc), orientation)
     rgb.thumbnail((max_px, max_px), Image.Resampling.LANCZOS)
+    clean = Image.frombytes("RGB", rgb.size, rgb.tobytes())  # pixels only: ``info`` is empty
     out = io.BytesIO()
-    rgb.save(out, "JPEG", quality=82, optimize=True)
+    clean.save(out, "JPEG", quality=82, optimize=True)
     return out.getvalue()
