@@ -159,6 +159,10 @@ def explain(flag: RedFlag) -> str:
                     "fence": f"{e['fence']:,.0f}".replace(",", "."),
                 }
             )
+        if "beyond_fence_iqr" in e:
+            parts.append(
+                _("It lies %(x).1f × IQR beyond that limit.") % {"x": e["beyond_fence_iqr"]}
+            )
         if "ssh_ceiling" in e:
             parts.append(
                 _("The regency's unit price standard (SSH) allows Rp %(c)s.")

@@ -161,6 +161,28 @@ class CostStats:
     def fence(self, factor: float) -> float:
         return self.q3 + factor * (self.q3 - self.q1)
 
+    def beyond_fence(self, cost: float, factor: float) -> float:
+        """How far ``cost`` lies beyond the fence, in IQRs (the fence's own scale). With no
+        spread at all (IQR 0: every sample the same price) a tenth of the median is the scale,
+        so one rupiah above a flat market is not "infinitely" far out."""
+        iqr = self.q3 - self.q1
+        scale = iqr if iqr > 0 else max(abs(self.median) * 0.1, 1.0)
+        return (cost - self.fence(factor)) / scale
+
+
+def cost_severity(beyond_iqr: float, factor: float) -> str:
+    """Severity grows with the distance beyond the fence, measured in multiples of the fence
+    factor k (1.5 by default, Tukey's inner fence): up to k IQRs beyond it (Q3 + 2k·IQR, 3·IQR
+    by default: Tukey's outer fence, the classic boundary of a "far out" value) is low — a
+    mild outlier that a hilly site or a small volume explains; up to 3k beyond (Q3 + 4k·IQR,
+    6·IQR: twice the far-out distance) is medium; further is high. Above the SSH price ceiling
+    is always high (a regulation, not a statistic)."""
+    if beyond_iqr <= factor:
+        return Severity.LOW
+    if beyond_iqr <= 3 * factor:
+        return Severity.MEDIUM
+    return Severity.HIGH
+
 
 def cost_stats(values: list[float]) -> CostStats | None:
     if len(values) < 2:
@@ -199,7 +221,9 @@ def unit_cost_findings(
             }
         )
         if cost > fence:
-            severity = Severity.MEDIUM
+            beyond = stats.beyond_fence(cost, cfg.unit_cost_iqr_factor)
+            evidence["beyond_fence_iqr"] = round(beyond, 2)
+            severity = cost_severity(beyond, cfg.unit_cost_iqr_factor)
     if ceiling_lookup is not None:
         ceiling = ceiling_lookup(
             village_code=project.village_id,

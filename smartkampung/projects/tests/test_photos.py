@@ -6,6 +6,7 @@ does not understand), so any metadata that survives is seen."""
 from __future__ import annotations
 
 import io
+
 import pytest
 from django.utils import timezone
 from PIL import Image, ImageCms
@@ -133,7 +134,6 @@ def test_stored_and_served_copies_carry_no_metadata(
         assert_pixels_only(client.get(f"/projects/photos/{photo.pk}/{variant}/").content)
     ProgressPhoto.objects.filter(pk=photo.pk).update(thumbnail="", display="")
     assert_pixels_only(client.get(f"/projects/photos/{photo.pk}/thumb/").content)  # on the fly
-
 
 
 A98 = "/usr/share/color/icc/ghostscript/a98.icc"

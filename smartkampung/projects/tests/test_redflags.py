@@ -320,6 +320,59 @@ def test_unit_cost_no_flag_within_the_fence_or_too_few(operator, village, settin
     assert [f.project.title for f in flags(RuleCode.UNIT_COST_OUTLIER)] == ["Jalan mahal sendiri"]
 
 
+def test_unit_cost_severity_grows_with_the_distance_beyond_the_fence():
+    """Generated market: unit costs spread evenly around 1,000 (IQR known exactly); a cost
+    just past the fence is low, past Tukey's outer fence (Q3 + 3 IQR) medium, past twice that
+    distance high — whatever the prices, since the bands are in IQRs."""
+    from smartkampung.projects.redflags import rules
+    from smartkampung.projects.redflags.records import ProjectRec
+
+    for scale in (1, 37.5, 20_000):  # the same shape at any price level
+        costs = [scale * (900 + 10 * i) for i in range(21)]  # Q1 950, Q3 1050 (x scale)
+        stats = rules.cost_stats(costs)
+        assert stats is not None
+        cfg = rules.config()
+        iqr = stats.q3 - stats.q1
+        expected = {
+            stats.fence(1.5) - 0.01 * iqr: None,
+            stats.fence(1.5) + 0.2 * iqr: "low",
+            stats.q3 + 3 * iqr + 0.1 * iqr: "medium",
+            stats.q3 + 6 * iqr + 0.1 * iqr: "high",
+        }
+        for cost, severity in expected.items():
+            rec = ProjectRec(
+                id=1,
+                village_id="35.10.01.2001",
+                title="Jalan",
+                work_type="road",
+                unit="m",
+                unit_cost=Decimal(str(round(cost, 2))),
+                planned_start=date.today(),
+                planned_end=date.today(),
+                progress=0,
+                geometry="",
+            )
+            found = rules.unit_cost_findings(rec, stats, cfg)
+            assert [f.severity for f in found] == ([severity] if severity else []), (scale, cost)
+
+
+def test_flag_queue_shows_the_strongest_flags_first(operator, village, inspector, settings):
+    from smartkampung.projects import selectors
+
+    settings.SK_PROJECTS_DUPLICATE_DISTANCE_M = 1
+    _costly_set(operator, village, n=12)
+    mild = make_project(
+        operator, village, title="Jalan agak mahal", budget=70_000_000, volume="100"
+    )
+    far = make_project(
+        operator, village, title="Jalan sangat mahal", budget=120_000_000, volume="100"
+    )
+    detect_all()
+    queue = list(selectors.flag_list(actor=inspector, rule=RuleCode.UNIT_COST_OUTLIER))
+    assert [f.project_id for f in queue] == [far.pk, mild.pk]
+    assert queue[0].severity == "high" and queue[1].severity == "low"
+
+
 def ceiling_300k(**kwargs: Any) -> Decimal | None:
     return Decimal(300_000) if kwargs["work_type"] == "road" else None
 
