@@ -26,6 +26,11 @@ class WorkType(models.TextChoices):
     WATER_SUPPLY = "water_supply", _("Clean water supply")
     SANITATION = "sanitation", _("Sanitation")
     RESERVOIR = "reservoir", _("Small reservoir")
+    STREET_LIGHTING = "street_lighting", _("Street lighting")
+    SPORTS_FIELD = "sports_field", _("Sports field")
+    JETTY = "jetty", _("Boat mooring or jetty")
+    HOUSING = "housing", _("Home repair (RTLH)")
+    WASTE = "waste", _("Waste management")
     OTHER = "other", _("Other")
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ..models import RedFlag, RuleCode
+from ..models import RedFlag, RuleCode, WorkType
 
 MATCH_LABELS = {
     "identical": "identical",
@@ -71,7 +71,23 @@ def _duplicate(e: dict[str, Any]) -> str:
         period = _("Their periods overlap by %(d)d days.") % {"d": -gap}
     else:
         period = _("Their periods are %(d)d days apart.") % {"d": gap}
-    return _("The same work may have been planned or paid twice.") + " " + text + " " + period
+    parts = [_("The same work may have been planned or paid twice."), text, period]
+    if e.get("same_place"):
+        work = WorkType(e["work_type"]).label if e.get("work_type") in WorkType.values else ""
+        parts.append(
+            _(
+                "Both are the same work type (%(work)s) at the same place (%(pct).0f %% of the "
+                "smaller work lies within %(m).0f m of the other), %(years).1f years apart: "
+                "such works last longer than that."
+            )
+            % {
+                "work": work,
+                "pct": e.get("place_overlap", 0) * 100,
+                "m": e.get("place_distance_m", 0),
+                "years": e.get("years_apart", 0),
+            }
+        )
+    return " ".join(parts)
 
 
 def _locations(e: dict[str, Any]) -> str:

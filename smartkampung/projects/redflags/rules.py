@@ -16,16 +16,16 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from rapidfuzz import fuzz, utils
 
 from smartkampung.regions.geo import parse_geojson_geometry, point_within
 
 from ..funding import Release
-from ..geometry import distance_between_m, geometry_distance_m
+from ..geometry import distance_between_m, geometry_distance_m, place_overlap
 from ..models import HashKind, RuleCode, Severity, WorkType
 from ..photos import hamming
 from .findings import Finding, pair_key
 from .records import PhotoRec, ProjectRec, ReportRec
+from .titles import comparable_title, title_similarity
 
 PROJECT_RULES = {
     RuleCode.DUPLICATE_PROJECT,
@@ -50,6 +50,10 @@ class Config:
     duplicate_title_similarity: float
     duplicate_gap_days: int
     duplicate_years: int
+    rebuild_distance_m: float
+    rebuild_overlap: float
+    rebuild_years: int
+    durable_work_types: frozenset[str]
     phash_max_distance: int
     site_distance_m: float
     boundary_tolerance_m: float
@@ -68,6 +72,10 @@ def config() -> Config:
         duplicate_title_similarity=s.SK_PROJECTS_DUPLICATE_TITLE_SIMILARITY,
         duplicate_gap_days=s.SK_PROJECTS_DUPLICATE_PERIOD_GAP_DAYS,
         duplicate_years=s.SK_PROJECTS_DUPLICATE_YEARS,
+        rebuild_distance_m=s.SK_PROJECTS_REBUILD_DISTANCE_M,
+        rebuild_overlap=s.SK_PROJECTS_REBUILD_OVERLAP,
+        rebuild_years=s.SK_PROJECTS_REBUILD_YEARS,
+        durable_work_types=frozenset(s.SK_PROJECTS_DURABLE_WORK_TYPES),
         phash_max_distance=s.SK_PROJECTS_PHASH_MAX_DISTANCE,
         site_distance_m=s.SK_PROJECTS_SITE_DISTANCE_M,
         boundary_tolerance_m=s.SK_PROJECTS_BOUNDARY_TOLERANCE_M,
@@ -82,7 +90,7 @@ def config() -> Config:
 
 def search_window_days(cfg: Config) -> int:
     """How far apart two projects' starts may be and still be compared."""
-    return max(cfg.duplicate_years * 366, cfg.duplicate_gap_days)
+    return max(cfg.duplicate_years * 366, cfg.duplicate_gap_days, cfg.rebuild_years * 366)
 
 
 def _period_gap_days(a: ProjectRec, b: ProjectRec) -> int:
@@ -100,27 +108,46 @@ def duplicate_findings(
 ) -> list[Finding]:
     """Another project (any village, any fund source) within D metres with a similar title or
     the same work type, whose period overlaps or lies within the gap; a very similar title
-    alone is enough within the last N years (the same work budgeted again a year later)."""
+    alone is enough within the last N years (the same work budgeted again a year later).
+    Titles are compared normalised (``titles``). A second signal needs no title at all: the
+    same durable work type laid at the same place (``place_overlap``) within the rebuild
+    window — a retaining wall, bridge or concrete road does not need building again so soon."""
     out: list[Finding] = []
     window = timedelta(days=cfg.duplicate_years * 366)
+    rebuild_window = timedelta(days=cfg.rebuild_years * 366)
     for other in candidates:
         if other.id == project.id:
             continue
-        if abs(other.planned_start - project.planned_start) > window:
+        apart = abs(other.planned_start - project.planned_start)
+        if apart > max(window, rebuild_window):
             continue
         gap = _period_gap_days(project, other)
-        similarity = fuzz.token_set_ratio(
-            project.title, other.title, processor=utils.default_process
-        )
-        title_similar = similarity >= cfg.duplicate_title_similarity
+        similarity = title_similarity(project.title, other.title)
+        title_similar = similarity >= cfg.duplicate_title_similarity and apart <= window
         same_type = project.work_type == other.work_type and project.work_type != WorkType.OTHER
         close = gap <= cfg.duplicate_gap_days
-        if not ((title_similar) or (same_type and close)):
+        durable = same_type and project.work_type in cfg.durable_work_types
+        if not (title_similar or (same_type and close and apart <= window) or durable):
             continue
         distance = distance_between_m(project.geom, other.geom)
-        if distance > cfg.duplicate_distance_m:
+        if distance > max(cfg.duplicate_distance_m, cfg.rebuild_distance_m):
+            continue
+        overlap = (
+            place_overlap(project.geom, other.geom, cfg.rebuild_distance_m)
+            if durable and apart <= rebuild_window
+            else 0.0
+        )
+        same_place = overlap >= cfg.rebuild_overlap
+        by_title_or_period = distance <= cfg.duplicate_distance_m and (
+            title_similar or (same_type and close and apart <= window)
+        )
+        if not (by_title_or_period or same_place):
             continue
         later, earlier = (project, other) if project.id > other.id else (other, project)
+        if (title_similar and close) or (same_place and (title_similar or close)):
+            severity = Severity.HIGH
+        else:
+            severity = Severity.MEDIUM
         out.append(
             Finding(
                 rule=RuleCode.DUPLICATE_PROJECT,
@@ -128,12 +155,21 @@ def duplicate_findings(
                 project_id=later.id,
                 village_id=later.village_id,
                 other_project_id=earlier.id,
-                severity=Severity.HIGH if title_similar and close else Severity.MEDIUM,
+                severity=severity,
                 evidence={
                     "distance_m": round(distance, 1),
                     "title_similarity": round(similarity, 1),
+                    "titles_compared": [
+                        comparable_title(later.title),
+                        comparable_title(earlier.title),
+                    ],
                     "same_work_type": same_type,
                     "period_gap_days": gap,
+                    "same_place": same_place,
+                    "place_overlap": overlap,
+                    "place_distance_m": cfg.rebuild_distance_m,
+                    "work_type": later.work_type,
+                    "years_apart": round(apart.days / 365.25, 1),
                     "project": {"id": later.id, "title": later.title, "village": later.village_id},
                     "other_project": {
                         "id": earlier.id,
