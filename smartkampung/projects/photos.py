@@ -1,8 +1,9 @@
 """What the server reads from a photo's original bytes, before anything resizes them.
 
 SHA-256 of the bytes as received; EXIF (GPS position, capture time, device); perceptual hashes
-(imagehash pHash) of the whole photo, of its central 90 % and 80 % (so that a cropped copy is
-still found) and of its three rotations (so that a rotated copy is found). JPEG decoding uses
+(imagehash pHash) of the whole photo, of its central 90 % and 80 % and four corner crops (so
+that a cropped copy is still found) and of its three rotations (so that a rotated copy is
+found), and difference hashes (dHash, a second family) of the same regions. JPEG decoding uses
 Pillow's draft mode (DCT scaling), which makes hashing a 12-megapixel photo cheap.
 """
 
@@ -20,14 +21,13 @@ from django.conf import settings
 from django.utils import timezone
 from PIL import Image, ImageCms
 
-from .models import HashKind
+from .models import HASH_REGIONS, HashKind
 
 GPS_IFD = 0x8825
 EXIF_IFD = 0x8769
 TAG_MAKE, TAG_MODEL, TAG_DATETIME = 271, 272, 306
 TAG_DATETIME_ORIGINAL, TAG_OFFSET_TIME_ORIGINAL = 36867, 36881
 HASH_SIZE = 32  # pHash input: 32x32 grey, top-left 8x8 DCT coefficients -> 64 bits
-CROPS = {HashKind.CROP90: 0.9, HashKind.CROP80: 0.8}
 ROTATIONS = {
     "rot90": Image.Transpose.ROTATE_90,
     "rot180": Image.Transpose.ROTATE_180,
@@ -81,6 +81,12 @@ def bands(value: int) -> tuple[int, int, int, int]:
 
 def _phash_int(small: Image.Image) -> int:
     return to_signed(int(str(imagehash.phash(small, hash_size=8)), 16))
+
+
+def _dhash_int(small: Image.Image) -> int:
+    """dHash: whether each pixel is brighter than its right neighbour (9x8 grey), a gradient
+    signature independent of pHash's DCT: a uniform brightening does not change it."""
+    return to_signed(int(str(imagehash.dhash(small, hash_size=8)), 16))
 
 
 def _rational(value: Any) -> float:
@@ -154,12 +160,14 @@ def analyse_photo(data: bytes) -> PhotoFacts:
     hashes: dict[str, int] = {}
     w, h = grey.size
     full_small = grey.resize((HASH_SIZE, HASH_SIZE), Image.Resampling.LANCZOS)
-    hashes[HashKind.FULL] = _phash_int(full_small)
-    for kind, keep in CROPS.items():
-        dx, dy = w * (1 - keep) / 2, h * (1 - keep) / 2
-        box = (round(dx), round(dy), round(w - dx), round(h - dy))
-        small = grey.crop(box).resize((HASH_SIZE, HASH_SIZE), Image.Resampling.LANCZOS)
-        hashes[kind] = _phash_int(small)
+    for p_kind, d_kind, (left, top, right, bottom) in HASH_REGIONS:
+        if p_kind == HashKind.FULL:
+            small = full_small
+        else:
+            box = (round(left * w), round(top * h), round(right * w), round(bottom * h))
+            small = grey.crop(box).resize((HASH_SIZE, HASH_SIZE), Image.Resampling.LANCZOS)
+        hashes[p_kind] = _phash_int(small)
+        hashes[d_kind] = _dhash_int(small)
     rotations = {name: _phash_int(full_small.transpose(t)) for name, t in ROTATIONS.items()}
     return PhotoFacts(
         sha256=sha,

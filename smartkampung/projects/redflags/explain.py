@@ -25,6 +25,12 @@ MATCH_LABELS = {
 def _reuse(e: dict[str, Any]) -> str:
     if e.get("sha256_identical"):
         how = _("The file is byte-for-byte identical (same SHA-256).")
+    elif e.get("signal") == "phash+dhash":
+        how = _(
+            "The pictures match on two independent hashes of their whole and cropped regions: "
+            "%(p)d of 64 bits of the perceptual hash and %(d)d of 64 bits of the difference "
+            "hash differ — a cropped, brightened or re-encoded copy."
+        ) % {"p": e.get("hamming_distance", 0), "d": e.get("dhash_distance", 0)}
     else:
         kind = MATCH_LABELS.get(str(e.get("match")), "whole")
         label = {
@@ -49,6 +55,13 @@ def _reuse(e: dict[str, Any]) -> str:
         where = _(
             "This photo is the same picture as a photo of another project (no. %(other)d)."
         ) % {"other": e["other_photo"]["project"]}
+    lost = e.get("exif_lost")
+    if lost:
+        how += " " + _(
+            "The photo carries no camera data at all (no device, time or position), while "
+            "%(n)d other photos this account sent for the project came from a device "
+            "(%(device)s): it was re-saved or forwarded, not taken for this report."
+        ) % {"n": lost.get("siblings_with_exif", 0), "device": lost.get("sibling_device", "")}
     return f"{where} {how}"
 
 

@@ -21,7 +21,7 @@ from smartkampung.regions.geo import parse_geojson_geometry, point_within
 
 from ..funding import Release
 from ..geometry import distance_between_m, geometry_distance_m, place_overlap
-from ..models import HashKind, RuleCode, Severity, WorkType
+from ..models import DHASH_KINDS, PHASH_KINDS, HashKind, RuleCode, Severity, WorkType
 from ..photos import hamming
 from .findings import Finding, pair_key
 from .records import PhotoRec, ProjectRec, ReportRec
@@ -55,6 +55,8 @@ class Config:
     rebuild_years: int
     durable_work_types: frozenset[str]
     phash_max_distance: int
+    phash_corroborated_distance: int
+    dhash_max_distance: int
     site_distance_m: float
     boundary_tolerance_m: float
     photo_early_days: int
@@ -77,6 +79,8 @@ def config() -> Config:
         rebuild_years=s.SK_PROJECTS_REBUILD_YEARS,
         durable_work_types=frozenset(s.SK_PROJECTS_DURABLE_WORK_TYPES),
         phash_max_distance=s.SK_PROJECTS_PHASH_MAX_DISTANCE,
+        phash_corroborated_distance=s.SK_PROJECTS_PHASH_CORROBORATED_DISTANCE,
+        dhash_max_distance=s.SK_PROJECTS_DHASH_MAX_DISTANCE,
         site_distance_m=s.SK_PROJECTS_SITE_DISTANCE_M,
         boundary_tolerance_m=s.SK_PROJECTS_BOUNDARY_TOLERANCE_M,
         photo_early_days=s.SK_PROJECTS_PHOTO_EARLY_DAYS,
@@ -384,10 +388,48 @@ def best_match(photo: PhotoRec, other: PhotoRec) -> tuple[int, str]:
     return best
 
 
-def reuse_findings(photo: PhotoRec, candidates: Iterable[PhotoRec], cfg: Config) -> list[Finding]:
+def variant_distance(photo: PhotoRec, other: PhotoRec, kinds: Iterable[str]) -> int:
+    """Smallest Hamming distance between any region of one photo and any region of the other
+    in one hash family (a crop of either is compared with every crop of the other)."""
+    mine = [photo.hashes[k] for k in kinds if k in photo.hashes]
+    theirs = [other.hashes[k] for k in kinds if k in other.hashes]
+    return min((hamming(a, b) for a in mine for b in theirs), default=65)
+
+
+def exif_lost(photo: PhotoRec, siblings: Iterable[PhotoRec]) -> dict[str, Any] | None:
+    """The photo carries no camera EXIF at all while other photos of the project sent by the
+    same account kept theirs (a device): it was re-saved or forwarded, not taken for this
+    report. Evidence that strengthens a near-match; not a flag on its own (many phones and
+    apps strip EXIF for everybody, and then no sibling has it either)."""
+    if not photo.has_no_exif or photo.uploaded_by_id is None:
+        return None
+    kept = [
+        s
+        for s in siblings
+        if s.id != photo.id and s.uploaded_by_id == photo.uploaded_by_id and s.exif_device
+    ]
+    if not kept:
+        return None
+    return {"siblings_with_exif": len(kept), "sibling_device": kept[0].exif_device}
+
+
+def reuse_findings(
+    photo: PhotoRec,
+    candidates: Iterable[PhotoRec],
+    cfg: Config,
+    siblings: Iterable[PhotoRec] = (),
+) -> list[Finding]:
     """The same photo (identical bytes, or near-identical pixels: recompressed, stripped of
-    EXIF, rotated, cropped) in another project, or at an earlier stage of the same project."""
+    EXIF, rotated, cropped) in another project, or at an earlier stage of the same project.
+
+    Two signals (ADR 0037): a strong one, the pHash within ``phash_max_distance`` (6 bits);
+    and, instead of a wider pHash threshold that would match distinct photos, a corroborated
+    one: pHash within ``phash_corroborated_distance`` *and* the independent dHash within
+    ``dhash_max_distance`` on any pair of regions (whole, central and corner crops). A photo
+    that lost all its EXIF while its siblings kept theirs makes a match more severe."""
     out = []
+    siblings = list(siblings)
+    lost = exif_lost(photo, siblings)
     for other in candidates:
         if other.id == photo.id:
             continue
@@ -396,12 +438,40 @@ def reuse_findings(photo: PhotoRec, candidates: Iterable[PhotoRec], cfg: Config)
             continue  # two shots of one stage: not evidence of anything
         identical = other.sha256 == photo.sha256
         distance, how = (0, "identical") if identical else best_match(photo, other)
+        signal = "phash"
+        p_distance = d_distance = None
         if distance > cfg.phash_max_distance:
-            continue
+            p_distance = variant_distance(photo, other, PHASH_KINDS)
+            if p_distance > cfg.phash_corroborated_distance:
+                continue
+            d_distance = variant_distance(photo, other, DHASH_KINDS)
+            if d_distance > cfg.dhash_max_distance:
+                continue
+            signal, distance, how = "phash+dhash", p_distance, "variants"
         if same_project:
             later, earlier = (photo, other) if photo.stage > other.stage else (other, photo)
         else:
             later, earlier = (photo, other) if photo.id > other.id else (other, photo)
+        lost_here = lost if later.id == photo.id else exif_lost(later, siblings)
+        strong = identical or (signal == "phash" and distance <= 1)
+        evidence: dict[str, Any] = {
+            "sha256_identical": identical,
+            "hamming_distance": distance,
+            "similarity": round(1 - distance / 64, 3),
+            "match": how,
+            "signal": signal,
+            "same_project": same_project,
+            "photo": {"id": later.id, "project": later.project_id, "stage": later.stage},
+            "other_photo": {
+                "id": earlier.id,
+                "project": earlier.project_id,
+                "stage": earlier.stage,
+            },
+        }
+        if d_distance is not None:
+            evidence["dhash_distance"] = d_distance
+        if lost_here:
+            evidence["exif_lost"] = lost_here
         out.append(
             Finding(
                 rule=RuleCode.PHOTO_REUSE,
@@ -411,20 +481,8 @@ def reuse_findings(photo: PhotoRec, candidates: Iterable[PhotoRec], cfg: Config)
                 photo_id=later.id,
                 other_project_id=earlier.project_id,
                 other_photo_id=earlier.id,
-                severity=Severity.HIGH if identical or distance <= 1 else Severity.MEDIUM,
-                evidence={
-                    "sha256_identical": identical,
-                    "hamming_distance": distance,
-                    "similarity": round(1 - distance / 64, 3),
-                    "match": how,
-                    "same_project": same_project,
-                    "photo": {"id": later.id, "project": later.project_id, "stage": later.stage},
-                    "other_photo": {
-                        "id": earlier.id,
-                        "project": earlier.project_id,
-                        "stage": earlier.stage,
-                    },
-                },
+                severity=Severity.HIGH if strong or lost_here else Severity.MEDIUM,
+                evidence=evidence,
             )
         )
     return out

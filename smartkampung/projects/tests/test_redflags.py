@@ -17,6 +17,7 @@ from smartkampung.regions.geo import parse_geojson_geometry
 
 from .factories import (
     cropped,
+    cropped_brightened,
     inside_point,
     jpeg,
     offset,
@@ -325,6 +326,100 @@ def test_photo_reuse_does_not_fire_for_different_photos_or_same_stage(operator, 
     add_photo(operator, r0, site_photo(p, seed=1, quality=70), **at_site(p))  # same stage
     add_photo(operator, report(operator, p, 50), site_photo(p, seed=2), **at_site(p))
     add_photo(operator, report(operator, q, 0), site_photo(q, seed=4), **at_site(q))
+    assert flags(RuleCode.PHOTO_REUSE) == []
+
+
+def _old_best_distance(a: bytes, b: bytes) -> int:
+    """The distance the strong pHash signal alone sees (whole, rotated, central crops)."""
+    from smartkampung.projects.photos import analyse_photo
+    from smartkampung.projects.redflags.records import PhotoRec
+    from smartkampung.projects.redflags.rules import best_match
+
+    def rec(data: bytes, i: int) -> PhotoRec:
+        facts = analyse_photo(data)
+        photo = PhotoRec(i, i, "", i, 0, facts.sha256, "", None, None, None, None, None, None)
+        photo.hashes = dict(facts.hashes)
+        return photo
+
+    return best_match(rec(b, 1), rec(a, 2))[0]
+
+
+def _beyond_the_strong_threshold(seed_from: int) -> list[tuple[int, Any]]:
+    """Generated cases (seeded) whose copy the strong signal alone misses."""
+    import random
+
+    cases = []
+    for seed in range(seed_from, seed_from + 40):
+        rng = random.Random(seed)
+        original = jpeg(scene(seed), taken_at=timezone.localtime())
+        copy = cropped_brightened(original, rng)
+        if _old_best_distance(original, copy) > 6:
+            cases.append((seed, rng))
+        if len(cases) == 3:
+            break
+    return cases
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_a_cropped_brightened_reencode_of_an_earlier_stage_is_found(operator, village, index):
+    """The photo of stage 50 is the stage-0 photo, cut off-centre, brightened and re-encoded
+    (EXIF lost): beyond the 6-bit pHash limit, found by the second signal (pHash and dHash of
+    the crop variants together); the lost EXIF among the operator's other photos makes it
+    high."""
+    import random
+
+    seed, _rng = _beyond_the_strong_threshold(500)[index]
+    p = make_project(operator, village)
+    original = site_photo(p, seed)
+    add_photo(operator, report(operator, p, 0), original, **at_site(p))
+    copy = cropped_brightened(original, random.Random(seed))
+    assert _old_best_distance(original, copy) > 6  # what slipped through before
+    later = add_photo(operator, report(operator, p, 50), copy, **at_site(p))
+    [flag] = flags(RuleCode.PHOTO_REUSE)
+    assert flag.photo_id == later.pk and flag.evidence["signal"] == "phash+dhash"
+    assert flag.evidence["hamming_distance"] <= 12 and flag.evidence["dhash_distance"] <= 12
+    assert flag.evidence["exif_lost"]["siblings_with_exif"] == 1
+    assert flag.severity == "high"
+
+
+def test_the_second_signal_needs_both_families_not_a_wider_phash(operator, village):
+    """Hashes built bit by bit: pHash 10 bits apart alone is no match (a wider threshold would
+    match distinct photos); with the dHash also within its limit it is."""
+    import random
+
+    from smartkampung.projects.models import DHASH_KINDS, PHASH_KINDS
+    from smartkampung.projects.photos import to_signed
+    from smartkampung.projects.redflags import rules
+    from smartkampung.projects.redflags.records import PhotoRec
+
+    rng = random.Random(5)
+    values = {kind: rng.getrandbits(64) for kind in (*PHASH_KINDS, *DHASH_KINDS)}
+
+    def rec(i: int, p_flip: int, d_flip: int) -> PhotoRec:
+        """Every region's hash is an unrelated random value; ``*_flip`` low bits changed."""
+        photo = PhotoRec(i, i, "", i, 0, f"sha{i}", "", None, None, None, None, None, None)
+        for kinds, flip in ((PHASH_KINDS, p_flip), (DHASH_KINDS, d_flip)):
+            for kind in kinds:
+                photo.hashes[kind] = to_signed(values[kind] ^ ((1 << flip) - 1))
+        return photo
+
+    cfg = rules.config()
+    base = rec(1, 0, 0)
+    assert rules.reuse_findings(base, [rec(2, 10, 30)], cfg) == []
+    [found] = rules.reuse_findings(base, [rec(3, 10, 8)], cfg)
+    assert found.evidence["signal"] == "phash+dhash" and found.severity == "medium"
+    assert rules.reuse_findings(base, [rec(4, 14, 0)], cfg) == []
+
+
+def test_distinct_photos_of_one_site_do_not_match_on_the_second_signal(operator, village):
+    """Thirty photos of ten projects, all by the same operator with EXIF: none is a copy."""
+    for i in range(10):
+        p = make_project(
+            operator, village, title=f"Kegiatan {i}", work_type="other", north_m=300 * i - 1500
+        )
+        for stage, seed in zip((0, 50, 100), (3 * i, 3 * i + 1, 3 * i + 2), strict=True):
+            add_photo(operator, report(operator, p, stage), site_photo(p, 900 + seed), **at_site(p))
+    detect_all()
     assert flags(RuleCode.PHOTO_REUSE) == []
 
 
