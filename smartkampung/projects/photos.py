@@ -216,7 +216,7 @@ def _to_srgb(img: Image.Image, icc: bytes | None) -> Image.Image:
         if img.mode not in {"RGB", "L", "CMYK"}:
             img = img.convert("RGB")
         converted = ImageCms.profileToProfile(
-            img, source, SRGB_PROFILE, outputMode="RGB", renderingIntent=0
+            img, source, SRGB_PROFILE, outputMode="RGB", renderingIntent=ImageCms.Intent.PERCEPTUAL
         )
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
         converted = None  # a damaged or unusable profile: keep the pixels as they are

@@ -181,3 +181,27 @@ def test_rebuild_replaces_copies_made_with_metadata(operator, village, settings)
     for stored in (photo.thumbnail, photo.display):
         with default_storage.open(stored.name, "rb") as fh:
             assert_pixels_only(fh.read())
+
+
+@pytest.mark.django_db
+def test_backfill_adds_the_new_hash_kinds_to_older_photos(operator, village):
+    from django.core.management import call_command
+
+    from smartkampung.projects.models import PHASH_KINDS, HashKind, PhotoHash
+
+    project = services.project_create(
+        actor=operator, village_code=village.code, data=project_data(village)
+    )
+    report = services.report_create(
+        actor=operator, project=project, stage=0, reported_on=timezone.localdate()
+    )
+    photo = services.photo_add(actor=operator, report=report, data=jpeg(scene(21)))
+    complete = dict(PhotoHash.objects.filter(photo=photo).values_list("kind", "value"))
+    old_kinds = [HashKind.FULL, HashKind.CROP90, HashKind.CROP80]
+    PhotoHash.objects.filter(photo=photo).exclude(kind__in=old_kinds).delete()
+    assert PhotoHash.objects.filter(photo=photo).count() == 3  # a photo stored before ADR 0037
+    call_command("photo_hashes_backfill", verbosity=0)
+    assert dict(PhotoHash.objects.filter(photo=photo).values_list("kind", "value")) == complete
+    assert len(complete) == 2 * len(PHASH_KINDS)
+    call_command("photo_hashes_backfill", verbosity=0)  # nothing left to do
+    assert PhotoHash.objects.filter(photo=photo).count() == len(complete)
