@@ -8,7 +8,7 @@
   PostgreSQL COPY. They are placed in Banyuwangi's 217 villages (the only boundaries we have),
   i.e. ~40x denser than reality: the worst case for the nearby search.
 - Screening one new project (every rule over it and its photos) and one new photo (the photo
-  rules), p95 against 50 ms (regency) and 200 ms (1 M), with the signals of ADR 0037: titles
+  rules), p95 against 50 ms (regency) and 200 ms (1 M), with the signals of ADR 0037-0039: titles
   normalised, the durable-work-at-the-same-place check, pHash + dHash of seven regions per
   photo (14 hash rows) compared with every photo of the project, the lost-EXIF evidence (3 %
   of photos carry no EXIF); a full ``detect_redflags`` at regency
@@ -69,7 +69,7 @@ WORKS = [
 ]
 # Operators write the same words differently (the duplicate rule normalises them).
 SPELLINGS = [("Dusun", "Dsn."), ("Desa", "Ds."), ("RT ", "RT 0")]
-# Every photo's searchable hashes: pHash and dHash of seven regions (ADR 0037).
+# Every photo's searchable hashes: pHash and dHash of seven regions (ADR 0038).
 KINDS = [k.value for k in (*PHASH_KINDS, *DHASH_KINDS)]
 HAMLETS = ["Krajan", "Sumberjo", "Mulyorejo", "Sidomulyo", "Rejoagung", "Karangrejo", "Kebonsari"]
 

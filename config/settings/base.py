@@ -312,7 +312,7 @@ SK_PROJECTS_DURABLE_WORK_TYPES = env_list(
 )
 # PHOTO_REUSE: perceptual hashes (64 bits) at most this many bits apart are near-identical.
 SK_PROJECTS_PHASH_MAX_DISTANCE = int(_env_number("SK_PROJECTS_PHASH_MAX_DISTANCE", 6))
-# PHOTO_REUSE, corroborated (ADR 0037): pHash within this many bits AND the independent dHash
+# PHOTO_REUSE, corroborated (ADR 0038): pHash within this many bits AND the independent dHash
 # within DHASH bits, on any pair of regions (whole, central and corner crops).
 SK_PROJECTS_PHASH_CORROBORATED_DISTANCE = int(
     _env_number("SK_PROJECTS_PHASH_CORROBORATED_DISTANCE", 12)

@@ -228,7 +228,7 @@ class HashKind(models.TextChoices):
     FULL = "full", _("whole photo")
     CROP90 = "crop90", _("central 90 %")
     CROP80 = "crop80", _("central 80 %")
-    # ... and the four corner crops of 90 % (an off-centre crop), ADR 0037.
+    # ... and the four corner crops of 90 % (an off-centre crop), ADR 0038.
     TL90 = "tl90", _("top-left 90 %")
     TR90 = "tr90", _("top-right 90 %")
     BL90 = "bl90", _("bottom-left 90 %")

@@ -120,7 +120,7 @@ def flag_list(
         qs = qs.filter(village__pk__startswith=kecamatan + ".")
     if project_id is not None:
         qs = qs.filter(Q(project_id=project_id) | Q(other_project_id=project_id))
-    # The strongest findings first (ADR 0037), then the most recent.
+    # The strongest findings first (ADR 0039), then the most recent.
     rank = Case(
         *[When(severity=level, then=Value(n)) for level, n in SEVERITY_ORDER.items()],
         default=Value(0),

@@ -422,7 +422,7 @@ def reuse_findings(
     """The same photo (identical bytes, or near-identical pixels: recompressed, stripped of
     EXIF, rotated, cropped) in another project, or at an earlier stage of the same project.
 
-    Two signals (ADR 0037): a strong one, the pHash within ``phash_max_distance`` (6 bits);
+    Two signals (ADR 0038): a strong one, the pHash within ``phash_max_distance`` (6 bits);
     and, instead of a wider pHash threshold that would match distinct photos, a corroborated
     one: pHash within ``phash_corroborated_distance`` *and* the independent dHash within
     ``dhash_max_distance`` on any pair of regions (whole, central and corner crops). A photo

@@ -199,7 +199,7 @@ def test_backfill_adds_the_new_hash_kinds_to_older_photos(operator, village):
     complete = dict(PhotoHash.objects.filter(photo=photo).values_list("kind", "value"))
     old_kinds = [HashKind.FULL, HashKind.CROP90, HashKind.CROP80]
     PhotoHash.objects.filter(photo=photo).exclude(kind__in=old_kinds).delete()
-    assert PhotoHash.objects.filter(photo=photo).count() == 3  # a photo stored before ADR 0037
+    assert PhotoHash.objects.filter(photo=photo).count() == 3  # a photo stored before ADR 0038
     call_command("photo_hashes_backfill", verbosity=0)
     assert dict(PhotoHash.objects.filter(photo=photo).values_list("kind", "value")) == complete
     assert len(complete) == 2 * len(PHASH_KINDS)

@@ -14,7 +14,7 @@ from smartkampung.projects.photos import analyse_photo, bands
 class Command(BaseCommand):
     help = (
         "Compute the hashes added after a photo was stored (the corner crops and the dHash "
-        "family of ADR 0037) from its original bytes. Only missing rows are added; safe to "
+        "family of ADR 0038) from its original bytes. Only missing rows are added; safe to "
         "run again. Run it once after upgrading, then detect_redflags."
     )
 
