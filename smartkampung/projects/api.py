@@ -292,12 +292,17 @@ def report_submit(
     request: HttpRequest,
     project_id: int,
     form: Form[ReportForm],
-    files: File[list[UploadedFile]],
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status[dict[str, Any]]:
     from django.conf import settings
 
     actor = _actor(request)
     project = selectors.project_get(actor=actor, project_id=project_id)
+    files = files or []
+    if not files:
+        raise ValidationFailed(
+            _("Attach at least one photo (the multipart field “files”)."), code="photo_missing"
+        )
     if len(files) > services.MAX_PHOTOS_PER_REPORT:
         raise ValidationFailed(
             _("Send at most %(n)d photos at once.") % {"n": services.MAX_PHOTOS_PER_REPORT},

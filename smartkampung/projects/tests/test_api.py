@@ -333,6 +333,16 @@ def test_report_with_photos_is_one_change(operator, village, login_client, setti
     assert bad.status_code == 422 and bad.json()["code"] == "not_an_image"
     assert "x.jpg" in bad.json()["message"]
     assert _state(settings) == before
+    none = client.post(
+        f"/api/v1/projects/{project.pk}/reports/with-photos", {"stage": 100, "reported_on": today}
+    )
+    assert none.status_code == 422 and none.json()["code"] == "photo_missing"
+    too_many = client.post(
+        f"/api/v1/projects/{project.pk}/reports/with-photos",
+        {"stage": 100, "reported_on": today, "files": [photo(i) for i in range(11)]},
+    )
+    assert too_many.status_code == 422 and too_many.json()["code"] == "too_many_photos"
+    assert _state(settings) == before
     good = client.post(
         f"/api/v1/projects/{project.pk}/reports/with-photos",
         {"stage": 100, "reported_on": today, "device_accuracy_m": 5, "files": [photo(1), photo(2)]},
