@@ -51,7 +51,7 @@ from smartkampung.projects.models import (
     ProjectCell,
     RedFlag,
 )
-from smartkampung.projects.photos import analyse_photo, bands, to_hex
+from smartkampung.projects.photos import analyse_photo, stored_bands, to_hex
 from smartkampung.projects.redflags import detect_all, screen_project
 from smartkampung.projects.redflags.engine import photo_findings, unit_costs_changed
 from smartkampung.regions.geo import METRES_PER_DEGREE, parse_geojson_geometry
@@ -199,7 +199,7 @@ def generate_regency(per_village_year: int, years: int = 10, seed: int = 1) -> d
                         photo=ph,
                         kind=kind,
                         value=v,
-                        **{f"band{i}": b for i, b in enumerate(bands(v))},
+                        **stored_bands(kind, v),
                     )
                     for ph, hs in zip(photos, hashes, strict=True)
                     for kind, v in zip(KINDS, hs, strict=True)
@@ -358,7 +358,7 @@ def generate_national(n_projects: int, seed: int = 2) -> None:
         ) as copy:
             for k, hs in enumerate(hashes):
                 for kind, v in zip(KINDS, hs, strict=True):
-                    copy.write_row((photo_id + k, kind, v, *bands(v)))
+                    copy.write_row((photo_id + k, kind, v, *stored_bands(kind, v).values()))
         for table, col in (
             ("projects_project", "id"),
             ("projects_progressreport", "id"),

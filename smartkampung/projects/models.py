@@ -260,7 +260,9 @@ DHASH_KINDS = tuple(d for _p, d, _box in HASH_REGIONS)
 class PhotoHash(models.Model):
     """Perceptual hashes of a photo (whole, and central crops so that a cropped copy is found),
     split into four 16-bit bands: two hashes within Hamming distance d < 8 share at least one
-    band up to one bit, so the near-duplicate search is an indexed lookup (ADR 0032)."""
+    band up to one bit, so the near-duplicate search is an indexed lookup (ADR 0032). Kinds
+    compared only within a project (corner crops, dHash: ADR 0038) store -1 in the bands, a
+    value no lookup asks for, so they do not dilute the band indexes."""
 
     photo = models.ForeignKey(ProgressPhoto, on_delete=models.CASCADE, related_name="hashes")
     kind = models.CharField(max_length=6, choices=HashKind.choices)

@@ -79,6 +79,19 @@ def bands(value: int) -> tuple[int, int, int, int]:
     return (u >> 48) & 0xFFFF, (u >> 32) & 0xFFFF, (u >> 16) & 0xFFFF, u & 0xFFFF
 
 
+# The kinds the near-duplicate search looks up by band (ADR 0032). The other kinds (corner
+# crops, dHash) are compared within a project only (ADR 0038); their band columns hold
+# UNINDEXED_BAND, a value no lookup asks for, so the band indexes stay as selective as before.
+BANDED_KINDS = frozenset({HashKind.FULL, HashKind.CROP90, HashKind.CROP80})
+UNINDEXED_BAND = -1
+
+
+def stored_bands(kind: str, value: int) -> dict[str, int]:
+    """The band columns of a ``PhotoHash`` row of ``kind``."""
+    values = bands(value) if kind in BANDED_KINDS else (UNINDEXED_BAND,) * 4
+    return {f"band{i}": b for i, b in enumerate(values)}
+
+
 def _phash_int(small: Image.Image) -> int:
     return to_signed(int(str(imagehash.phash(small, hash_size=8)), 16))
 

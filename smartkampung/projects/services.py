@@ -47,7 +47,7 @@ from .models import (
     Unit,
     WorkType,
 )
-from .photos import PhotoFacts, analyse_photo, bands, to_hex
+from .photos import PhotoFacts, analyse_photo, stored_bands, to_hex
 from .redflags import screen_project
 from .redflags.engine import unit_costs_changed
 
@@ -548,7 +548,7 @@ def store_photo(
                 photo=photo,
                 kind=kind,
                 value=value,
-                **{f"band{i}": b for i, b in enumerate(bands(value))},
+                **stored_bands(kind, value),
             )
             for kind, value in facts.hashes.items()
         ]

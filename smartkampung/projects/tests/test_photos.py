@@ -205,3 +205,11 @@ def test_backfill_adds_the_new_hash_kinds_to_older_photos(operator, village):
     assert len(complete) == 2 * len(PHASH_KINDS)
     call_command("photo_hashes_backfill", verbosity=0)  # nothing left to do
     assert PhotoHash.objects.filter(photo=photo).count() == len(complete)
+    # Only the band-searched kinds fill the band indexes (the rest would dilute them).
+    from smartkampung.projects.photos import bands
+
+    for kind, value, *stored in PhotoHash.objects.filter(photo=photo).values_list(
+        "kind", "value", "band0", "band1", "band2", "band3"
+    ):
+        expected = bands(value) if kind in old_kinds else (-1, -1, -1, -1)
+        assert tuple(stored) == expected, kind

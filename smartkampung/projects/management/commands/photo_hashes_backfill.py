@@ -8,7 +8,7 @@ from django.db.models import Count
 
 from smartkampung import audit
 from smartkampung.projects.models import HashKind, PhotoHash, ProgressPhoto
-from smartkampung.projects.photos import analyse_photo, bands
+from smartkampung.projects.photos import analyse_photo, stored_bands
 
 
 class Command(BaseCommand):
@@ -35,7 +35,7 @@ class Command(BaseCommand):
                         photo_id=photo_id,
                         kind=kind,
                         value=value,
-                        **{f"band{i}": b for i, b in enumerate(bands(value))},
+                        **stored_bands(kind, value),
                     )
                     for kind, value in facts.hashes.items()
                 ],
