@@ -293,8 +293,35 @@ SK_PROJECTS_DUPLICATE_PERIOD_GAP_DAYS = int(
     _env_number("SK_PROJECTS_DUPLICATE_PERIOD_GAP_DAYS", 90)
 )
 SK_PROJECTS_DUPLICATE_YEARS = int(_env_number("SK_PROJECTS_DUPLICATE_YEARS", 3))
+# DUPLICATE_PROJECT, title-independent (ADR 0037): the same durable work type at the same place
+# (at least OVERLAP of the smaller work within DISTANCE m of the other) within YEARS years.
+SK_PROJECTS_REBUILD_DISTANCE_M = _env_number("SK_PROJECTS_REBUILD_DISTANCE_M", 50)
+SK_PROJECTS_REBUILD_OVERLAP = _env_number("SK_PROJECTS_REBUILD_OVERLAP", 0.5)
+SK_PROJECTS_REBUILD_YEARS = int(_env_number("SK_PROJECTS_REBUILD_YEARS", 5))
+SK_PROJECTS_DURABLE_WORK_TYPES = env_list(
+    "SK_PROJECTS_DURABLE_WORK_TYPES",
+    [
+        "road",
+        "bridge",
+        "culvert",
+        "retaining_wall",
+        "drain",
+        "irrigation",
+        "building",
+        "reservoir",
+        "street_lighting",
+        "jetty",
+        "sports_field",
+    ],
+)
 # PHOTO_REUSE: perceptual hashes (64 bits) at most this many bits apart are near-identical.
 SK_PROJECTS_PHASH_MAX_DISTANCE = int(_env_number("SK_PROJECTS_PHASH_MAX_DISTANCE", 6))
+# PHOTO_REUSE, corroborated (ADR 0038): pHash within this many bits AND the independent dHash
+# within DHASH bits, on any pair of regions (whole, central and corner crops).
+SK_PROJECTS_PHASH_CORROBORATED_DISTANCE = int(
+    _env_number("SK_PROJECTS_PHASH_CORROBORATED_DISTANCE", 12)
+)
+SK_PROJECTS_DHASH_MAX_DISTANCE = int(_env_number("SK_PROJECTS_DHASH_MAX_DISTANCE", 12))
 # GEOTAG_FAR_FROM_SITE: photo location farther than this from the project's geometry (metres,
 # after subtracting the device's reported accuracy, capped at the same distance).
 SK_PROJECTS_SITE_DISTANCE_M = _env_number("SK_PROJECTS_SITE_DISTANCE_M", 250)

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from smartkampung.accounts.models import Role, RoleAssignment, User
 from smartkampung.budgets import services as budget_services
@@ -72,12 +72,19 @@ def _user(username: str, role: str, scope: str) -> User:
     return user
 
 
-def photo_with_exif(lat: float, lng: float) -> bytes:
-    """A JPEG carrying GPS position, capture time and device in its EXIF."""
+def photo_with_exif(lat: float, lng: float, picture: int = 0) -> bytes:
+    """A JPEG carrying GPS position, capture time and device in its EXIF (``picture`` makes
+    another, unrelated picture: a photo of a different project)."""
     img = Image.new("RGB", (640, 480), (120, 160, 90))
-    for x in range(0, 640, 40):
-        for y in range(0, 480, 40):
-            img.paste(((x * 3) % 256, (y * 5) % 256, (x + y) % 256), (x, y, x + 20, y + 20))
+    if picture:
+        draw = ImageDraw.Draw(img)
+        for i in range(12):
+            x, y = (i * 97 * picture) % 600, (i * 53 + 31 * picture) % 440
+            draw.ellipse((x, y, x + 40 + i * 9, y + 30 + i * 7), fill=(i * 20, 255 - i * 19, 90))
+    else:
+        for x in range(0, 640, 40):
+            for y in range(0, 480, 40):
+                img.paste(((x * 3) % 256, (y * 5) % 256, (x + y) % 256), (x, y, x + 20, y + 20))
     exif = Image.Exif()
     exif[271], exif[272] = "Samsung", "SM-A125F"
     exif[306] = "2026:03:01 10:00:00"
@@ -190,12 +197,23 @@ def build_sample(residents: int = len(RESIDENT_NAMES)) -> Sample:
     sample.photo_ids.append(photo.pk)
     operator_sukorejo = User.objects.get(username="op.sukorejo.sample")
     for stage in (0, 50, 100):
-        project_services.report_create(
+        done = project_services.report_create(
             actor=operator_sukorejo,
             project=sample.completed,
             stage=stage,
             reported_on=date(year, 1, 10) + timedelta(days=stage),
         )
+    # A stage counts only with a photo (ADR 0035): the completed project shows its last one.
+    s_lat, s_lng = _inside(SUKOREJO)
+    project_services.photo_add(
+        actor=operator_sukorejo,
+        report=done,
+        data=photo_with_exif(s_lat, s_lng, picture=1),
+        filename="IMG_0100.jpg",
+        device_lat=s_lat,
+        device_lng=s_lng,
+        device_accuracy_m=5,
+    )
     sample.published.refresh_from_db()
     sample.completed.refresh_from_db()
     residents_made = []

@@ -4,6 +4,7 @@ chunks), red flags with their evidence, and a GeoJSON export."""
 import json
 import uuid
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any, overload
 
 from django.db.models import QuerySet
@@ -269,6 +270,61 @@ def report_create(
         reported_on=payload.reported_on,
         note=payload.note,
     )
+    return Status(201, _report_out(report))
+
+
+class ReportForm(Schema):
+    stage: int
+    reported_on: date
+    note: str = ""
+    device_lat: float | None = None
+    device_lng: float | None = None
+    device_accuracy_m: float | None = None
+
+
+@router.post(
+    "/{project_id}/reports/with-photos",
+    response={201: ReportOut, **ERRORS},
+    summary="Report progress at a stage together with its photos (multipart: stage, "
+    "reported_on, note, device location, files); all or nothing",
+)
+def report_submit(
+    request: HttpRequest,
+    project_id: int,
+    form: Form[ReportForm],
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Status[dict[str, Any]]:
+    from django.conf import settings
+
+    actor = _actor(request)
+    project = selectors.project_get(actor=actor, project_id=project_id)
+    files = files or []
+    if not files:
+        raise ValidationFailed(
+            _("Attach at least one photo (the multipart field “files”)."), code="photo_missing"
+        )
+    if len(files) > services.MAX_PHOTOS_PER_REPORT:
+        raise ValidationFailed(
+            _("Send at most %(n)d photos at once.") % {"n": services.MAX_PHOTOS_PER_REPORT},
+            code="too_many_photos",
+        )
+    report = services.report_submit(
+        actor=actor,
+        project=project,
+        stage=form.stage,
+        reported_on=form.reported_on,
+        note=form.note,
+        photos=[
+            services.PhotoIn(
+                data=f.read(settings.SK_PROJECTS_MAX_PHOTO_BYTES + 1), filename=f.name or ""
+            )
+            for f in files
+        ],
+        device_lat=form.device_lat,
+        device_lng=form.device_lng,
+        device_accuracy_m=form.device_accuracy_m,
+    )
+    report = selectors.report_get(actor=actor, report_id=report.pk)
     return Status(201, _report_out(report))
 
 

@@ -148,6 +148,28 @@ def distance_between_m(a: BaseGeometry, b: BaseGeometry) -> float:
     return float(to_local_metres(a, origin_lat).distance(to_local_metres(b, origin_lat)))
 
 
+def place_overlap(a: BaseGeometry, b: BaseGeometry, distance_m: float) -> float:
+    """0-1: how much of the smaller of two works lies within ``distance_m`` of the other — the
+    share of its length (a line), of its area (a polygon), or 1/0 for a point within reach or
+    not. Two roads that only cross at a junction overlap little; a road laid again over the
+    same stretch overlaps almost wholly."""
+    origin_lat = (a.centroid.y + b.centroid.y) / 2
+    x, y = to_local_metres(a, origin_lat), to_local_metres(b, origin_lat)
+
+    def covered(part: BaseGeometry, other: BaseGeometry) -> float:
+        if part.area > 0:
+            return float(part.intersection(other.buffer(distance_m)).area / part.area)
+        if part.length > 0:
+            return float(part.intersection(other.buffer(distance_m)).length / part.length)
+        return 1.0 if part.distance(other) <= distance_m else 0.0
+
+    if x.distance(y) > distance_m:
+        return 0.0
+    size = {id(g): (g.area, g.length) for g in (x, y)}
+    smaller, larger = (x, y) if size[id(x)] <= size[id(y)] else (y, x)
+    return round(covered(smaller, larger), 3)
+
+
 def geometry_distance_m(geom: BaseGeometry, lat: float, lng: float) -> float:
     return distance_to_geometry_m(geom, lat, lng)
 

@@ -29,7 +29,7 @@ from smartkampung.regions.models import Level, Region
 from . import services
 from .exceptions import ProjectErrorCode
 from .geometry import ParsedGeometry, parse_geometry
-from .models import ProgressPhoto, ProgressReport, Project, ProjectStatus
+from .models import ProgressPhoto, ProgressReport, Project
 from .redflags.engine import unit_costs_changed
 
 PROJECT_COLUMNS = (
@@ -269,6 +269,11 @@ def _progress_rows(
         reported_on = (
             _date(row.get("date", ""), problems, file, n, "date") if row.get("date") else None
         )
+        if reported_on is not None:
+            try:
+                services.report_date_check(reported_on)  # the same check as form and API
+            except ValidationFailed as exc:
+                problems.append(ImportProblem(file, n, "date", exc.message))
         lat = _number(row.get("device_lat", ""), float, problems, file, n, "device_lat")
         lon = _number(row.get("device_lon", ""), float, problems, file, n, "device_lon")
         acc = _number(
@@ -385,12 +390,6 @@ def _write(
             )
             reports[(project.pk, entry.stage)] = report
             result.reports_created += 1
-            if entry.stage > project.progress:
-                project.progress = entry.stage
-                project.status = (
-                    ProjectStatus.COMPLETED if entry.stage >= 100 else ProjectStatus.ONGOING
-                )
-                project.save(update_fields=["progress", "status", "updated_at"])
         if entry.checked is None:
             continue
         if ProgressPhoto.objects.filter(report=report, sha256=entry.checked.facts.sha256).exists():
@@ -405,3 +404,6 @@ def _write(
             saved=saved,
         )
         result.photos_created += 1
+    # Progress from photographed stages only, as for the form and the API (ADR 0035).
+    for project in by_ext.values():
+        services.progress_refresh(project)

@@ -26,6 +26,11 @@ class WorkType(models.TextChoices):
     WATER_SUPPLY = "water_supply", _("Clean water supply")
     SANITATION = "sanitation", _("Sanitation")
     RESERVOIR = "reservoir", _("Small reservoir")
+    STREET_LIGHTING = "street_lighting", _("Street lighting")
+    SPORTS_FIELD = "sports_field", _("Sports field")
+    JETTY = "jetty", _("Boat mooring or jetty")
+    HOUSING = "housing", _("Home repair (RTLH)")
+    WASTE = "waste", _("Waste management")
     OTHER = "other", _("Other")
 
 
@@ -219,15 +224,45 @@ class ProgressPhoto(models.Model):
 
 
 class HashKind(models.TextChoices):
+    # pHash (DCT): the whole photo and central crops (band-indexed for the strong match) ...
     FULL = "full", _("whole photo")
     CROP90 = "crop90", _("central 90 %")
     CROP80 = "crop80", _("central 80 %")
+    # ... and the four corner crops of 90 % (an off-centre crop), ADR 0038.
+    TL90 = "tl90", _("top-left 90 %")
+    TR90 = "tr90", _("top-right 90 %")
+    BL90 = "bl90", _("bottom-left 90 %")
+    BR90 = "br90", _("bottom-right 90 %")
+    # dHash (gradients), the second, independent family, of the same seven regions.
+    DFULL = "dfull", _("whole photo (difference hash)")
+    D90 = "d90", _("central 90 % (difference hash)")
+    D80 = "d80", _("central 80 % (difference hash)")
+    DTL90 = "dtl90", _("top-left 90 % (difference hash)")
+    DTR90 = "dtr90", _("top-right 90 % (difference hash)")
+    DBL90 = "dbl90", _("bottom-left 90 % (difference hash)")
+    DBR90 = "dbr90", _("bottom-right 90 % (difference hash)")
+
+
+# The regions hashed by both families: (pHash kind, dHash kind, box as fractions l, t, r, b).
+HASH_REGIONS = (
+    (HashKind.FULL, HashKind.DFULL, (0.0, 0.0, 1.0, 1.0)),
+    (HashKind.CROP90, HashKind.D90, (0.05, 0.05, 0.95, 0.95)),
+    (HashKind.CROP80, HashKind.D80, (0.1, 0.1, 0.9, 0.9)),
+    (HashKind.TL90, HashKind.DTL90, (0.0, 0.0, 0.9, 0.9)),
+    (HashKind.TR90, HashKind.DTR90, (0.1, 0.0, 1.0, 0.9)),
+    (HashKind.BL90, HashKind.DBL90, (0.0, 0.1, 0.9, 1.0)),
+    (HashKind.BR90, HashKind.DBR90, (0.1, 0.1, 1.0, 1.0)),
+)
+PHASH_KINDS = tuple(p for p, _d, _box in HASH_REGIONS)
+DHASH_KINDS = tuple(d for _p, d, _box in HASH_REGIONS)
 
 
 class PhotoHash(models.Model):
     """Perceptual hashes of a photo (whole, and central crops so that a cropped copy is found),
     split into four 16-bit bands: two hashes within Hamming distance d < 8 share at least one
-    band up to one bit, so the near-duplicate search is an indexed lookup (ADR 0032)."""
+    band up to one bit, so the near-duplicate search is an indexed lookup (ADR 0032). Kinds
+    compared only within a project (corner crops, dHash: ADR 0038) store -1 in the bands, a
+    value no lookup asks for, so they do not dilute the band indexes."""
 
     photo = models.ForeignKey(ProgressPhoto, on_delete=models.CASCADE, related_name="hashes")
     kind = models.CharField(max_length=6, choices=HashKind.choices)

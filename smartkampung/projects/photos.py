@@ -1,8 +1,9 @@
 """What the server reads from a photo's original bytes, before anything resizes them.
 
 SHA-256 of the bytes as received; EXIF (GPS position, capture time, device); perceptual hashes
-(imagehash pHash) of the whole photo, of its central 90 % and 80 % (so that a cropped copy is
-still found) and of its three rotations (so that a rotated copy is found). JPEG decoding uses
+(imagehash pHash) of the whole photo, of its central 90 % and 80 % and four corner crops (so
+that a cropped copy is still found) and of its three rotations (so that a rotated copy is
+found), and difference hashes (dHash, a second family) of the same regions. JPEG decoding uses
 Pillow's draft mode (DCT scaling), which makes hashing a 12-megapixel photo cheap.
 """
 
@@ -18,22 +19,22 @@ from zoneinfo import ZoneInfo
 import imagehash
 from django.conf import settings
 from django.utils import timezone
-from PIL import Image
+from PIL import Image, ImageCms
 
-from .models import HashKind
+from .models import HASH_REGIONS, HashKind
 
 GPS_IFD = 0x8825
 EXIF_IFD = 0x8769
 TAG_MAKE, TAG_MODEL, TAG_DATETIME = 271, 272, 306
 TAG_DATETIME_ORIGINAL, TAG_OFFSET_TIME_ORIGINAL = 36867, 36881
 HASH_SIZE = 32  # pHash input: 32x32 grey, top-left 8x8 DCT coefficients -> 64 bits
-CROPS = {HashKind.CROP90: 0.9, HashKind.CROP80: 0.8}
 ROTATIONS = {
     "rot90": Image.Transpose.ROTATE_90,
     "rot180": Image.Transpose.ROTATE_180,
     "rot270": Image.Transpose.ROTATE_270,
 }
 THUMBNAIL_PX = 320
+SRGB_PROFILE = ImageCms.createProfile("sRGB")
 DISPLAY_PX = 1280
 
 
@@ -78,8 +79,27 @@ def bands(value: int) -> tuple[int, int, int, int]:
     return (u >> 48) & 0xFFFF, (u >> 32) & 0xFFFF, (u >> 16) & 0xFFFF, u & 0xFFFF
 
 
+# The kinds the near-duplicate search looks up by band (ADR 0032). The other kinds (corner
+# crops, dHash) are compared within a project only (ADR 0038); their band columns hold
+# UNINDEXED_BAND, a value no lookup asks for, so the band indexes stay as selective as before.
+BANDED_KINDS = frozenset({HashKind.FULL, HashKind.CROP90, HashKind.CROP80})
+UNINDEXED_BAND = -1
+
+
+def stored_bands(kind: str, value: int) -> dict[str, int]:
+    """The band columns of a ``PhotoHash`` row of ``kind``."""
+    values = bands(value) if kind in BANDED_KINDS else (UNINDEXED_BAND,) * 4
+    return {f"band{i}": b for i, b in enumerate(values)}
+
+
 def _phash_int(small: Image.Image) -> int:
     return to_signed(int(str(imagehash.phash(small, hash_size=8)), 16))
+
+
+def _dhash_int(small: Image.Image) -> int:
+    """dHash: whether each pixel is brighter than its right neighbour (9x8 grey), a gradient
+    signature independent of pHash's DCT: a uniform brightening does not change it."""
+    return to_signed(int(str(imagehash.dhash(small, hash_size=8)), 16))
 
 
 def _rational(value: Any) -> float:
@@ -153,12 +173,14 @@ def analyse_photo(data: bytes) -> PhotoFacts:
     hashes: dict[str, int] = {}
     w, h = grey.size
     full_small = grey.resize((HASH_SIZE, HASH_SIZE), Image.Resampling.LANCZOS)
-    hashes[HashKind.FULL] = _phash_int(full_small)
-    for kind, keep in CROPS.items():
-        dx, dy = w * (1 - keep) / 2, h * (1 - keep) / 2
-        box = (round(dx), round(dy), round(w - dx), round(h - dy))
-        small = grey.crop(box).resize((HASH_SIZE, HASH_SIZE), Image.Resampling.LANCZOS)
-        hashes[kind] = _phash_int(small)
+    for p_kind, d_kind, (left, top, right, bottom) in HASH_REGIONS:
+        if p_kind == HashKind.FULL:
+            small = full_small
+        else:
+            box = (round(left * w), round(top * h), round(right * w), round(bottom * h))
+            small = grey.crop(box).resize((HASH_SIZE, HASH_SIZE), Image.Resampling.LANCZOS)
+        hashes[p_kind] = _phash_int(small)
+        hashes[d_kind] = _dhash_int(small)
     rotations = {name: _phash_int(full_small.transpose(t)) for name, t in ROTATIONS.items()}
     return PhotoFacts(
         sha256=sha,
@@ -197,14 +219,35 @@ def _apply_orientation(img: Image.Image, orientation: int) -> Image.Image:
     return img
 
 
+def _to_srgb(img: Image.Image, icc: bytes | None) -> Image.Image:
+    """The pixels in sRGB: a photo with another embedded colour profile (Adobe RGB, Display
+    P3) is converted, so that the derivative needs no profile at all."""
+    if not icc:
+        return img.convert("RGB")
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        if img.mode not in {"RGB", "L", "CMYK"}:
+            img = img.convert("RGB")
+        converted = ImageCms.profileToProfile(
+            img, source, SRGB_PROFILE, outputMode="RGB", renderingIntent=ImageCms.Intent.PERCEPTUAL
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        converted = None  # a damaged or unusable profile: keep the pixels as they are
+    return (converted or img).convert("RGB")
+
+
 def make_derivative(data: bytes, max_px: int) -> bytes:
-    """An upright JPEG at most ``max_px`` on its long side, with no EXIF or other metadata
-    (what is shown on pages: never the device, the position or the time of the original)."""
+    """An upright sRGB JPEG at most ``max_px`` on its long side that carries pixels and
+    nothing else: no EXIF, XMP, IPTC/Photoshop (APP13), comment, colour profile, thumbnail or
+    trailing bytes of the original (ADR 0036). The pixels are copied into a new image, so no
+    metadata Pillow read from the original (``info``) can be written back on save."""
     with Image.open(io.BytesIO(data)) as img:
         orientation = _orientation(img.getexif())
+        icc = img.info.get("icc_profile")
         img.draft("RGB", (max_px, max_px))
-        rgb = _apply_orientation(img.convert("RGB"), orientation)
+        rgb = _apply_orientation(_to_srgb(img, icc), orientation)
     rgb.thumbnail((max_px, max_px), Image.Resampling.LANCZOS)
+    clean = Image.frombytes("RGB", rgb.size, rgb.tobytes())  # pixels only: ``info`` is empty
     out = io.BytesIO()
-    rgb.save(out, "JPEG", quality=82, optimize=True)
+    clean.save(out, "JPEG", quality=82, optimize=True)
     return out.getvalue()

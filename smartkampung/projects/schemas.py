@@ -90,7 +90,7 @@ class ReportOut(Schema):
 
 
 class UploadIn(Schema):
-    size: int = Field(gt=0)
+    size: int  # checked by the service, which names the problem (an empty file, too large)
     filename: str = Field(default="", max_length=200)
     device_lat: float | None = None
     device_lng: float | None = None

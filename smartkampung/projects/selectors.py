@@ -6,14 +6,21 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartkampung.accounts.permissions import scope_q
 from smartkampung.core.exceptions import NotFound
 
-from .models import FlagStatus, ProgressPhoto, ProgressReport, Project, RedFlag
+from .models import (
+    SEVERITY_ORDER,
+    FlagStatus,
+    ProgressPhoto,
+    ProgressReport,
+    Project,
+    RedFlag,
+)
 from .permissions import FLAG_VIEW_ROLES, PROJECT_VIEW_ROLES, can_view_flags
 
 
@@ -113,7 +120,13 @@ def flag_list(
         qs = qs.filter(village__pk__startswith=kecamatan + ".")
     if project_id is not None:
         qs = qs.filter(Q(project_id=project_id) | Q(other_project_id=project_id))
-    return qs.order_by("-last_detected_at", "-pk")
+    # The strongest findings first (ADR 0039), then the most recent.
+    rank = Case(
+        *[When(severity=level, then=Value(n)) for level, n in SEVERITY_ORDER.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return qs.order_by(-rank, "-last_detected_at", "-pk")
 
 
 def flag_get(*, actor: Any, flag_id: int) -> RedFlag:

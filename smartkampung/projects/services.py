@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from smartkampung import audit
 from smartkampung.core.exceptions import (
     Conflict,
+    DomainError,
     NotFound,
     PermissionDenied,
     TooLarge,
@@ -45,12 +47,15 @@ from .models import (
     Unit,
     WorkType,
 )
-from .photos import PhotoFacts, analyse_photo, bands, to_hex
+from .photos import PhotoFacts, analyse_photo, stored_bands, to_hex
 from .redflags import screen_project
 from .redflags.engine import unit_costs_changed
 
 ACTIVITY_CODE_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
 FILENAME_SAFE_RE = re.compile(r"[^A-Za-z0-9._ -]")
+# Photos sent with one report (the web form, the API): each up to SK_PROJECTS_MAX_PHOTO_BYTES
+# and all held in memory while they are checked, so the count is bounded.
+MAX_PHOTOS_PER_REPORT = 10
 
 
 @dataclass
@@ -231,6 +236,156 @@ def stages() -> list[int]:
     return sorted(set(settings.SK_PROJECTS_STAGES))
 
 
+def report_date_check(reported_on: date) -> None:
+    """The one check of a progress report's date, for the form, the API and the importer:
+    evidence cannot be dated after today (the regency's local date)."""
+    if reported_on > timezone.localdate():
+        raise ValidationFailed(
+            _("The report date %(date)s lies in the future.") % {"date": reported_on.isoformat()},
+            code="invalid_date",
+            details={"reported_on": reported_on.isoformat()},
+        )
+
+
+def _report_check(stage: int, reported_on: date, note: str) -> None:
+    if stage not in stages():
+        raise ValidationFailed(
+            _("The stage must be one of %(stages)s.")
+            % {"stages": ", ".join(f"{s} %" for s in stages())},
+            code=ProjectErrorCode.INVALID_STAGE,
+            details={"stage": stage},
+        )
+    report_date_check(reported_on)
+    if len(note) > 2000:
+        raise ValidationFailed(
+            _("The note is too long (at most 2,000 characters)."), code="note_too_long"
+        )
+
+
+def progress_refresh(project: Project) -> None:
+    """Set a (locked) project's progress to the highest stage whose report has a photo.
+
+    A stage counts only with photographed evidence (ADR 0035): a report without a photo, or
+    one whose photo was refused, never marks a project 50 % or complete."""
+    evidenced = (
+        ProgressReport.objects.filter(project=project, photos__isnull=False)
+        .order_by("-stage")
+        .values_list("stage", flat=True)
+        .first()
+    )
+    progress = evidenced or 0
+    if evidenced is None:
+        status = ProjectStatus.PLANNED
+    else:
+        status = ProjectStatus.COMPLETED if progress >= 100 else ProjectStatus.ONGOING
+    if (project.progress, project.status) != (progress, status):
+        project.progress, project.status = progress, status
+        project.save(update_fields=["progress", "status", "updated_at"])
+
+
+@dataclass
+class PhotoIn:
+    """One uploaded photo file: its bytes (read up to the size limit + 1) and its name."""
+
+    data: bytes
+    filename: str = ""
+
+
+def _check_photos(photos: Sequence[PhotoIn]) -> list[CheckedPhoto]:
+    """Check every photo before anything is saved; a refusal names the file."""
+    checked = []
+    for photo in photos:
+        try:
+            checked.append(check_photo(photo.data))
+        except DomainError as exc:
+            name = safe_filename(photo.filename)
+            if name:
+                exc.message = _("%(name)s: %(message)s") % {"name": name, "message": exc.message}
+            raise
+    return checked
+
+
+def report_submit(
+    *,
+    actor: Any,
+    project: Project,
+    stage: int,
+    reported_on: date,
+    note: str = "",
+    photos: Sequence[PhotoIn] = (),
+    device_lat: float | None = None,
+    device_lng: float | None = None,
+    device_accuracy_m: float | None = None,
+    screen: bool = True,
+) -> ProgressReport:
+    """Report progress at a stage together with its photos, as one change.
+
+    Every photo is checked by content first; then the report (new, or the stage's existing
+    one when photos are added to it) and all photos are saved in one transaction. Any refusal
+    saves nothing: no report, no photo, no file, no change of progress."""
+    _require(permissions.can_report_progress(actor, project.village_id), actor, project.village_id)
+    _report_check(stage, reported_on, note)
+    if len(photos) > MAX_PHOTOS_PER_REPORT:
+        raise ValidationFailed(
+            _("Send at most %(n)d photos at once.") % {"n": MAX_PHOTOS_PER_REPORT},
+            code="too_many_photos",
+        )
+    device = _device_location(device_lat, device_lng, device_accuracy_m)
+    checked = _check_photos(photos)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    saved: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = Project.objects.select_for_update().get(pk=project.pk)
+            report = ProgressReport.objects.filter(project=locked, stage=stage).first()
+            if report is not None and not checked:
+                raise Conflict(
+                    _("Progress at %(stage)d %% has already been reported; add photos to it.")
+                    % {"stage": stage},
+                    code=ProjectErrorCode.STAGE_ALREADY_REPORTED,
+                )
+            if report is None:
+                report = ProgressReport.objects.create(
+                    project=locked,
+                    stage=stage,
+                    reported_on=reported_on,
+                    note=note.strip(),
+                    created_by=user,
+                )
+                audit.record(
+                    actor,
+                    "projects.report_create",
+                    report,
+                    {"project": locked.pk, "stage": stage, "photos": len(checked)},
+                    scope=locked.village_id,
+                )
+            report.project = locked
+            for item, photo_in in zip(checked, photos, strict=True):
+                photo = store_photo(
+                    report=report,
+                    checked=item,
+                    filename=photo_in.filename,
+                    device=device,
+                    uploaded_by=user,
+                    saved=saved,
+                )
+                audit.record(
+                    actor,
+                    "projects.photo_add",
+                    photo,
+                    {"project": locked.pk, "stage": stage, "sha256": photo.sha256},
+                    scope=locked.village_id,
+                )
+            progress_refresh(locked)
+    except BaseException:
+        for name in saved:
+            default_storage.delete(name)
+        raise
+    if screen:
+        screen_project(project.pk)
+    return report
+
+
 def report_create(
     *,
     actor: Any,
@@ -240,49 +395,16 @@ def report_create(
     note: str = "",
     screen: bool = True,
 ) -> ProgressReport:
-    """Report progress at one of the regency's stages (photos are added to the report)."""
-    _require(permissions.can_report_progress(actor, project.village_id), actor, project.village_id)
-    if stage not in stages():
-        raise ValidationFailed(
-            _("The stage must be one of %(stages)s.")
-            % {"stages": ", ".join(f"{s} %" for s in stages())},
-            code=ProjectErrorCode.INVALID_STAGE,
-            details={"stage": stage},
-        )
-    if reported_on > timezone.localdate():
-        raise ValidationFailed(_("The date lies in the future."), code="invalid_date")
-    if len(note) > 2000:
-        raise ValidationFailed(
-            _("The note is too long (at most 2,000 characters)."), code="note_too_long"
-        )
-    with transaction.atomic():
-        locked = Project.objects.select_for_update().get(pk=project.pk)
-        if ProgressReport.objects.filter(project=locked, stage=stage).exists():
-            raise Conflict(
-                _("Progress at %(stage)d %% has already been reported; add photos to it.")
-                % {"stage": stage},
-                code=ProjectErrorCode.STAGE_ALREADY_REPORTED,
-            )
-        report = ProgressReport.objects.create(
-            project=locked,
-            stage=stage,
-            reported_on=reported_on,
-            note=note.strip(),
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
-        locked.progress = max(locked.progress, stage)
-        locked.status = ProjectStatus.COMPLETED if locked.progress >= 100 else ProjectStatus.ONGOING
-        locked.save(update_fields=["progress", "status", "updated_at"])
-        audit.record(
-            actor,
-            "projects.report_create",
-            report,
-            {"project": locked.pk, "stage": stage},
-            scope=locked.village_id,
-        )
-    if screen:
-        screen_project(project.pk)
-    return report
+    """Report progress at one of the regency's stages without photos yet (the API's first
+    step; photos are added to the report). The stage counts once a photo is added."""
+    return report_submit(
+        actor=actor,
+        project=project,
+        stage=stage,
+        reported_on=reported_on,
+        note=note,
+        screen=screen,
+    )
 
 
 def _device_location(
@@ -329,6 +451,7 @@ def photo_add(
     saved: list[str] = []
     try:
         with transaction.atomic():
+            locked = Project.objects.select_for_update().get(pk=project.pk)
             photo = store_photo(
                 report=report,
                 checked=checked,
@@ -343,6 +466,7 @@ def photo_add(
                 photo,
                 {"project": project.pk, "stage": report.stage, "sha256": photo.sha256},
             )
+            progress_refresh(locked)
     except BaseException:
         for name in saved:
             default_storage.delete(name)
@@ -424,7 +548,7 @@ def store_photo(
                 photo=photo,
                 kind=kind,
                 value=value,
-                **{f"band{i}": b for i, b in enumerate(bands(value))},
+                **stored_bands(kind, value),
             )
             for kind, value in facts.hashes.items()
         ]

@@ -24,7 +24,6 @@ from smartkampung.regions.views import geojson_response
 
 from . import funding, permissions, selectors, services
 from .forms import DecisionForm, FlagFilterForm, ProgressForm, ProjectFilterForm, ProjectForm
-from .models import ProgressReport
 from .photos import DISPLAY_PX, THUMBNAIL_PX, make_derivative
 from .redflags.explain import explain
 
@@ -275,27 +274,24 @@ def progress_add(request: HttpRequest, project_id: int) -> HttpResponse:
         return redirect("projects:detail", project_id=project.pk)
     d = form.cleaned_data
     try:
-        report = ProgressReport.objects.filter(project=project, stage=d["stage"]).first()
-        if report is None:
-            report = services.report_create(
-                actor=request.user,
-                project=project,
-                stage=d["stage"],
-                reported_on=d["reported_on"],
-                note=d.get("note") or "",
-                screen=not d["photos"],  # each photo added below runs the rules
-            )
-        for upload in d["photos"]:
-            data = upload.read(settings.SK_PROJECTS_MAX_PHOTO_BYTES + 1)
-            services.photo_add(
-                actor=request.user,
-                report=report,
-                data=data,
-                filename=upload.name,
-                device_lat=d.get("device_lat"),
-                device_lng=d.get("device_lng"),
-                device_accuracy_m=d.get("device_accuracy_m"),
-            )
+        # One change: the report and every photo, or (on any refusal) nothing at all.
+        services.report_submit(
+            actor=request.user,
+            project=project,
+            stage=d["stage"],
+            reported_on=d["reported_on"],
+            note=d.get("note") or "",
+            photos=[
+                services.PhotoIn(
+                    data=upload.read(settings.SK_PROJECTS_MAX_PHOTO_BYTES + 1),
+                    filename=upload.name or "",
+                )
+                for upload in d["photos"]
+            ],
+            device_lat=d.get("device_lat"),
+            device_lng=d.get("device_lng"),
+            device_accuracy_m=d.get("device_accuracy_m"),
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

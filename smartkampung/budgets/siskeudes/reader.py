@@ -142,7 +142,11 @@ def _parse_csv(name: str, text: str) -> Table:
             rows.append(row)
     except csv.Error as exc:
         raise SiskeudesRefused(
-            _("%(table)s.csv is not valid CSV: %(error)s") % {"table": name, "error": exc},
+            _(
+                "%(table)s.csv is not valid CSV near line %(line)d (an unclosed quotation mark, "
+                "or a line break or NUL character inside a field)."
+            )
+            % {"table": name, "line": reader.line_num},
             code="malformed_csv",
         ) from exc
     return Table(name=name, columns=[columns[i] for i in keep], rows=rows, ignored_columns=ignored)
@@ -168,8 +172,13 @@ def read_export(data: bytes) -> Export:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        # The library's reason is English and technical: say what it means for the user.
         raise SiskeudesRefused(
-            _("The ZIP archive is damaged: %(error)s") % {"error": exc}, code="bad_zip"
+            _(
+                "The ZIP archive is damaged or incomplete (its table of contents cannot be "
+                "read). Export it from Siskeudes again and upload the whole file."
+            ),
+            code="bad_zip",
         ) from exc
     if len(infos) > MAX_MEMBERS:
         raise SiskeudesRefused(
@@ -219,8 +228,11 @@ def read_export(data: bytes) -> Export:
             raw = _read_member(archive, info, budget)
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
             raise SiskeudesRefused(
-                _("%(name)s cannot be read from the ZIP archive: %(error)s")
-                % {"name": info.filename[:100], "error": exc},
+                _(
+                    "%(name)s cannot be read from the ZIP archive: it is damaged or packed "
+                    "with a method other than the usual ZIP compression."
+                )
+                % {"name": info.filename[:100]},
                 code="bad_zip",
             ) from exc
         text, encoding = _decode(raw)

@@ -171,6 +171,20 @@ def test_malformed_files_are_refused(staff, data, reason):
     assert reason in refused(staff.operator, data).message
 
 
+@pytest.mark.parametrize("cut", [3000, 60])
+def test_a_broken_zip_is_explained_in_indonesian_without_english_library_text(staff, cut):
+    """A truncated export (the upload broke off): the message says what is wrong and what to
+    do, wholly in the user's language; Python's English reason is not appended."""
+    from django.utils import translation
+
+    data = EXAMPLE_ZIP.read_bytes()[:cut]
+    with translation.override("id"):
+        message = refused(staff.operator, data, code="bad_zip").message
+    assert "Arsip ZIP rusak" in message and "Ekspor ulang" in message
+    for english in ("zip file", "File is not", "Truncated", "damaged:", "central directory"):
+        assert english.lower() not in message.lower(), message
+
+
 def test_a_zip_without_the_budget_table_is_refused(staff):
     partial = tables()
     del partial["Ta_RABRinci"]

@@ -156,12 +156,22 @@ def test_public_api_answers_the_summary(sample: Any, client: Client) -> None:
 def test_a_project_that_starts_is_published(sample: Any, client: Client) -> None:
     from datetime import date
 
+    from django.core.cache import cache
+
+    from smartkampung.portal.testing import photo_with_exif
+
     url = f"/portal/data/{SARONGAN}/projects.csv?year={sample.year}"
     assert len(_csv(client.get(url))) == 1
-    project_services.report_create(
+    report = project_services.report_create(
         actor=sample.operator, project=sample.planned, stage=0, reported_on=date.today()
     )
-    from django.core.cache import cache
+    cache.clear()
+    assert len(_csv(client.get(url))) == 1  # a report without a photo does not start it
+    project_services.photo_add(
+        actor=sample.operator,
+        report=report,
+        data=photo_with_exif(sample.planned.lat, sample.planned.lng, picture=2),
+    )
 
     cache.clear()  # (in production: within SK_PORTAL_CACHE_SECONDS)
     assert len(_csv(client.get(url))) == 2

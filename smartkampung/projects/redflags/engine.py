@@ -201,6 +201,14 @@ def _hash_candidates(photo: PhotoRec, cfg: rules.Config) -> list[PhotoRec]:
     return _photo_recs(ProgressPhoto.objects.filter(pk__in=photo_ids).values(*PHOTO_FIELDS))
 
 
+def _with_siblings(candidates: list[PhotoRec], siblings: list[PhotoRec]) -> list[PhotoRec]:
+    """Band candidates plus every photo of the same project: within a project (a handful of
+    photos) the corroborated two-family match is checked against all of them, which no band
+    index could guarantee at its wider distances."""
+    seen = {c.id for c in candidates}
+    return candidates + [s for s in siblings if s.id not in seen]
+
+
 def project_findings(project_id: int, *, now: Any = None) -> list[Finding]:
     """Every rule over one project and its photos, reading from the database."""
     cfg = rules.config()
@@ -251,7 +259,12 @@ def _photo_rule_findings(
     cfg: rules.Config,
 ) -> list[Finding]:
     return (
-        rules.reuse_findings(photo, _hash_candidates(photo, cfg), cfg)
+        rules.reuse_findings(
+            photo,
+            _with_siblings(_hash_candidates(photo, cfg), project_photos),
+            cfg,
+            siblings=project_photos,
+        )
         + rules.geotag_findings(photo, project, boundary_geojson, cfg)
         + rules.time_findings(photo, project, project_photos, now, cfg)
     )
@@ -325,7 +338,12 @@ class MemoryIndex:
             if photo is None:
                 continue
             photo.hashes[kind] = value
-            target = self.full_bands if kind == HashKind.FULL else self.crop_bands
+            if kind == HashKind.FULL:
+                target = self.full_bands
+            elif kind in (HashKind.CROP90, HashKind.CROP80):
+                target = self.crop_bands
+            else:  # corner crops and dHash: compared within a project, not band-indexed
+                continue
             for i, band in enumerate(bands(value)):
                 target[i][band].append((photo_id, value))
         self.photos = {k: v for k, v in self.photos.items() if HashKind.FULL in v.hashes}
@@ -405,7 +423,10 @@ def all_findings(progress: Callable[[str], None] | None = None) -> list[Finding]
         boundary = index.boundaries.get(project.village_id, "")
         for photo in photos:
             findings += rules.reuse_findings(
-                photo, index.hash_candidates(photo, cfg.phash_max_distance), cfg
+                photo,
+                _with_siblings(index.hash_candidates(photo, cfg.phash_max_distance), photos),
+                cfg,
+                siblings=photos,
             )
             findings += rules.geotag_findings(photo, project, boundary, cfg)
             findings += rules.time_findings(photo, project, photos, now, cfg)

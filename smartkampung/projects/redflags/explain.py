@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ..models import RedFlag, RuleCode
+from ..models import RedFlag, RuleCode, WorkType
 
 MATCH_LABELS = {
     "identical": "identical",
@@ -25,6 +25,12 @@ MATCH_LABELS = {
 def _reuse(e: dict[str, Any]) -> str:
     if e.get("sha256_identical"):
         how = _("The file is byte-for-byte identical (same SHA-256).")
+    elif e.get("signal") == "phash+dhash":
+        how = _(
+            "The pictures match on two independent hashes of their whole and cropped regions: "
+            "%(p)d of 64 bits of the perceptual hash and %(d)d of 64 bits of the difference "
+            "hash differ — a cropped, brightened or re-encoded copy."
+        ) % {"p": e.get("hamming_distance", 0), "d": e.get("dhash_distance", 0)}
     else:
         kind = MATCH_LABELS.get(str(e.get("match")), "whole")
         label = {
@@ -49,6 +55,13 @@ def _reuse(e: dict[str, Any]) -> str:
         where = _(
             "This photo is the same picture as a photo of another project (no. %(other)d)."
         ) % {"other": e["other_photo"]["project"]}
+    lost = e.get("exif_lost")
+    if lost:
+        how += " " + _(
+            "The photo carries no camera data at all (no device, time or position), while "
+            "%(n)d other photos this account sent for the project came from a device "
+            "(%(device)s): it was re-saved or forwarded, not taken for this report."
+        ) % {"n": lost.get("siblings_with_exif", 0), "device": lost.get("sibling_device", "")}
     return f"{where} {how}"
 
 
@@ -71,7 +84,23 @@ def _duplicate(e: dict[str, Any]) -> str:
         period = _("Their periods overlap by %(d)d days.") % {"d": -gap}
     else:
         period = _("Their periods are %(d)d days apart.") % {"d": gap}
-    return _("The same work may have been planned or paid twice.") + " " + text + " " + period
+    parts = [_("The same work may have been planned or paid twice."), text, period]
+    if e.get("same_place"):
+        work = WorkType(e["work_type"]).label if e.get("work_type") in WorkType.values else ""
+        parts.append(
+            _(
+                "Both are the same work type (%(work)s) at the same place (%(pct).0f %% of the "
+                "smaller work lies within %(m).0f m of the other), %(years).1f years apart: "
+                "such works last longer than that."
+            )
+            % {
+                "work": work,
+                "pct": e.get("place_overlap", 0) * 100,
+                "m": e.get("place_distance_m", 0),
+                "years": e.get("years_apart", 0),
+            }
+        )
+    return " ".join(parts)
 
 
 def _locations(e: dict[str, Any]) -> str:
@@ -158,6 +187,10 @@ def explain(flag: RedFlag) -> str:
                     "median": f"{e['median']:,.0f}".replace(",", "."),
                     "fence": f"{e['fence']:,.0f}".replace(",", "."),
                 }
+            )
+        if "beyond_fence_iqr" in e:
+            parts.append(
+                _("It lies %(x).1f × IQR beyond that limit.") % {"x": e["beyond_fence_iqr"]}
             )
         if "ssh_ceiling" in e:
             parts.append(

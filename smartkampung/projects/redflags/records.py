@@ -39,6 +39,8 @@ PHOTO_FIELDS = (
     "device_lat",
     "device_lng",
     "device_accuracy_m",
+    "exif_device",
+    "uploaded_by_id",
 )
 
 
@@ -76,6 +78,8 @@ class PhotoRec:
     device_lat: float | None
     device_lng: float | None
     device_accuracy_m: float | None
+    exif_device: str = ""
+    uploaded_by_id: int | None = None
     # HashKind -> signed 64-bit perceptual hash
     hashes: dict[str, int] = field(default_factory=dict)
 
@@ -85,6 +89,11 @@ class PhotoRec:
         names = ("rot90", "rot180", "rot270")
         parts = self.phash_rotations.split()
         return {n: from_hex(p) for n, p in zip(names, parts, strict=False)}
+
+    @property
+    def has_no_exif(self) -> bool:
+        """Nothing a camera writes: no device, no capture time, no position."""
+        return not self.exif_device and self.exif_taken_at is None and self.exif_lat is None
 
 
 @dataclass

@@ -16,16 +16,16 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from rapidfuzz import fuzz, utils
 
 from smartkampung.regions.geo import parse_geojson_geometry, point_within
 
 from ..funding import Release
-from ..geometry import distance_between_m, geometry_distance_m
-from ..models import HashKind, RuleCode, Severity, WorkType
+from ..geometry import distance_between_m, geometry_distance_m, place_overlap
+from ..models import DHASH_KINDS, PHASH_KINDS, HashKind, RuleCode, Severity, WorkType
 from ..photos import hamming
 from .findings import Finding, pair_key
 from .records import PhotoRec, ProjectRec, ReportRec
+from .titles import comparable_title, title_similarity
 
 PROJECT_RULES = {
     RuleCode.DUPLICATE_PROJECT,
@@ -50,7 +50,13 @@ class Config:
     duplicate_title_similarity: float
     duplicate_gap_days: int
     duplicate_years: int
+    rebuild_distance_m: float
+    rebuild_overlap: float
+    rebuild_years: int
+    durable_work_types: frozenset[str]
     phash_max_distance: int
+    phash_corroborated_distance: int
+    dhash_max_distance: int
     site_distance_m: float
     boundary_tolerance_m: float
     photo_early_days: int
@@ -68,7 +74,13 @@ def config() -> Config:
         duplicate_title_similarity=s.SK_PROJECTS_DUPLICATE_TITLE_SIMILARITY,
         duplicate_gap_days=s.SK_PROJECTS_DUPLICATE_PERIOD_GAP_DAYS,
         duplicate_years=s.SK_PROJECTS_DUPLICATE_YEARS,
+        rebuild_distance_m=s.SK_PROJECTS_REBUILD_DISTANCE_M,
+        rebuild_overlap=s.SK_PROJECTS_REBUILD_OVERLAP,
+        rebuild_years=s.SK_PROJECTS_REBUILD_YEARS,
+        durable_work_types=frozenset(s.SK_PROJECTS_DURABLE_WORK_TYPES),
         phash_max_distance=s.SK_PROJECTS_PHASH_MAX_DISTANCE,
+        phash_corroborated_distance=s.SK_PROJECTS_PHASH_CORROBORATED_DISTANCE,
+        dhash_max_distance=s.SK_PROJECTS_DHASH_MAX_DISTANCE,
         site_distance_m=s.SK_PROJECTS_SITE_DISTANCE_M,
         boundary_tolerance_m=s.SK_PROJECTS_BOUNDARY_TOLERANCE_M,
         photo_early_days=s.SK_PROJECTS_PHOTO_EARLY_DAYS,
@@ -82,7 +94,7 @@ def config() -> Config:
 
 def search_window_days(cfg: Config) -> int:
     """How far apart two projects' starts may be and still be compared."""
-    return max(cfg.duplicate_years * 366, cfg.duplicate_gap_days)
+    return max(cfg.duplicate_years * 366, cfg.duplicate_gap_days, cfg.rebuild_years * 366)
 
 
 def _period_gap_days(a: ProjectRec, b: ProjectRec) -> int:
@@ -100,27 +112,46 @@ def duplicate_findings(
 ) -> list[Finding]:
     """Another project (any village, any fund source) within D metres with a similar title or
     the same work type, whose period overlaps or lies within the gap; a very similar title
-    alone is enough within the last N years (the same work budgeted again a year later)."""
+    alone is enough within the last N years (the same work budgeted again a year later).
+    Titles are compared normalised (``titles``). A second signal needs no title at all: the
+    same durable work type laid at the same place (``place_overlap``) within the rebuild
+    window — a retaining wall, bridge or concrete road does not need building again so soon."""
     out: list[Finding] = []
     window = timedelta(days=cfg.duplicate_years * 366)
+    rebuild_window = timedelta(days=cfg.rebuild_years * 366)
     for other in candidates:
         if other.id == project.id:
             continue
-        if abs(other.planned_start - project.planned_start) > window:
+        apart = abs(other.planned_start - project.planned_start)
+        if apart > max(window, rebuild_window):
             continue
         gap = _period_gap_days(project, other)
-        similarity = fuzz.token_set_ratio(
-            project.title, other.title, processor=utils.default_process
-        )
-        title_similar = similarity >= cfg.duplicate_title_similarity
+        similarity = title_similarity(project.title, other.title)
+        title_similar = similarity >= cfg.duplicate_title_similarity and apart <= window
         same_type = project.work_type == other.work_type and project.work_type != WorkType.OTHER
         close = gap <= cfg.duplicate_gap_days
-        if not ((title_similar) or (same_type and close)):
+        durable = same_type and project.work_type in cfg.durable_work_types
+        if not (title_similar or (same_type and close and apart <= window) or durable):
             continue
         distance = distance_between_m(project.geom, other.geom)
-        if distance > cfg.duplicate_distance_m:
+        if distance > max(cfg.duplicate_distance_m, cfg.rebuild_distance_m):
+            continue
+        overlap = (
+            place_overlap(project.geom, other.geom, cfg.rebuild_distance_m)
+            if durable and apart <= rebuild_window
+            else 0.0
+        )
+        same_place = overlap >= cfg.rebuild_overlap
+        by_title_or_period = distance <= cfg.duplicate_distance_m and (
+            title_similar or (same_type and close and apart <= window)
+        )
+        if not (by_title_or_period or same_place):
             continue
         later, earlier = (project, other) if project.id > other.id else (other, project)
+        if (title_similar and close) or (same_place and (title_similar or close)):
+            severity = Severity.HIGH
+        else:
+            severity = Severity.MEDIUM
         out.append(
             Finding(
                 rule=RuleCode.DUPLICATE_PROJECT,
@@ -128,12 +159,21 @@ def duplicate_findings(
                 project_id=later.id,
                 village_id=later.village_id,
                 other_project_id=earlier.id,
-                severity=Severity.HIGH if title_similar and close else Severity.MEDIUM,
+                severity=severity,
                 evidence={
                     "distance_m": round(distance, 1),
                     "title_similarity": round(similarity, 1),
+                    "titles_compared": [
+                        comparable_title(later.title),
+                        comparable_title(earlier.title),
+                    ],
                     "same_work_type": same_type,
                     "period_gap_days": gap,
+                    "same_place": same_place,
+                    "place_overlap": overlap,
+                    "place_distance_m": cfg.rebuild_distance_m,
+                    "work_type": later.work_type,
+                    "years_apart": round(apart.days / 365.25, 1),
                     "project": {"id": later.id, "title": later.title, "village": later.village_id},
                     "other_project": {
                         "id": earlier.id,
@@ -160,6 +200,28 @@ class CostStats:
 
     def fence(self, factor: float) -> float:
         return self.q3 + factor * (self.q3 - self.q1)
+
+    def beyond_fence(self, cost: float, factor: float) -> float:
+        """How far ``cost`` lies beyond the fence, in IQRs (the fence's own scale). With no
+        spread at all (IQR 0: every sample the same price) a tenth of the median is the scale,
+        so one rupiah above a flat market is not "infinitely" far out."""
+        iqr = self.q3 - self.q1
+        scale = iqr if iqr > 0 else max(abs(self.median) * 0.1, 1.0)
+        return (cost - self.fence(factor)) / scale
+
+
+def cost_severity(beyond_iqr: float, factor: float) -> str:
+    """Severity grows with the distance beyond the fence, measured in multiples of the fence
+    factor k (1.5 by default, Tukey's inner fence): up to k IQRs beyond it (Q3 + 2k·IQR, 3·IQR
+    by default: Tukey's outer fence, the classic boundary of a "far out" value) is low — a
+    mild outlier that a hilly site or a small volume explains; up to 3k beyond (Q3 + 4k·IQR,
+    6·IQR: twice the far-out distance) is medium; further is high. Above the SSH price ceiling
+    is always high (a regulation, not a statistic)."""
+    if beyond_iqr <= factor:
+        return Severity.LOW
+    if beyond_iqr <= 3 * factor:
+        return Severity.MEDIUM
+    return Severity.HIGH
 
 
 def cost_stats(values: list[float]) -> CostStats | None:
@@ -199,7 +261,9 @@ def unit_cost_findings(
             }
         )
         if cost > fence:
-            severity = Severity.MEDIUM
+            beyond = stats.beyond_fence(cost, cfg.unit_cost_iqr_factor)
+            evidence["beyond_fence_iqr"] = round(beyond, 2)
+            severity = cost_severity(beyond, cfg.unit_cost_iqr_factor)
     if ceiling_lookup is not None:
         ceiling = ceiling_lookup(
             village_code=project.village_id,
@@ -324,10 +388,48 @@ def best_match(photo: PhotoRec, other: PhotoRec) -> tuple[int, str]:
     return best
 
 
-def reuse_findings(photo: PhotoRec, candidates: Iterable[PhotoRec], cfg: Config) -> list[Finding]:
+def variant_distance(photo: PhotoRec, other: PhotoRec, kinds: Iterable[str]) -> int:
+    """Smallest Hamming distance between any region of one photo and any region of the other
+    in one hash family (a crop of either is compared with every crop of the other)."""
+    mine = [photo.hashes[k] for k in kinds if k in photo.hashes]
+    theirs = [other.hashes[k] for k in kinds if k in other.hashes]
+    return min((hamming(a, b) for a in mine for b in theirs), default=65)
+
+
+def exif_lost(photo: PhotoRec, siblings: Iterable[PhotoRec]) -> dict[str, Any] | None:
+    """The photo carries no camera EXIF at all while other photos of the project sent by the
+    same account kept theirs (a device): it was re-saved or forwarded, not taken for this
+    report. Evidence that strengthens a near-match; not a flag on its own (many phones and
+    apps strip EXIF for everybody, and then no sibling has it either)."""
+    if not photo.has_no_exif or photo.uploaded_by_id is None:
+        return None
+    kept = [
+        s
+        for s in siblings
+        if s.id != photo.id and s.uploaded_by_id == photo.uploaded_by_id and s.exif_device
+    ]
+    if not kept:
+        return None
+    return {"siblings_with_exif": len(kept), "sibling_device": kept[0].exif_device}
+
+
+def reuse_findings(
+    photo: PhotoRec,
+    candidates: Iterable[PhotoRec],
+    cfg: Config,
+    siblings: Iterable[PhotoRec] = (),
+) -> list[Finding]:
     """The same photo (identical bytes, or near-identical pixels: recompressed, stripped of
-    EXIF, rotated, cropped) in another project, or at an earlier stage of the same project."""
+    EXIF, rotated, cropped) in another project, or at an earlier stage of the same project.
+
+    Two signals (ADR 0038): a strong one, the pHash within ``phash_max_distance`` (6 bits);
+    and, instead of a wider pHash threshold that would match distinct photos, a corroborated
+    one: pHash within ``phash_corroborated_distance`` *and* the independent dHash within
+    ``dhash_max_distance`` on any pair of regions (whole, central and corner crops). A photo
+    that lost all its EXIF while its siblings kept theirs makes a match more severe."""
     out = []
+    siblings = list(siblings)
+    lost = exif_lost(photo, siblings)
     for other in candidates:
         if other.id == photo.id:
             continue
@@ -336,12 +438,40 @@ def reuse_findings(photo: PhotoRec, candidates: Iterable[PhotoRec], cfg: Config)
             continue  # two shots of one stage: not evidence of anything
         identical = other.sha256 == photo.sha256
         distance, how = (0, "identical") if identical else best_match(photo, other)
+        signal = "phash"
+        p_distance = d_distance = None
         if distance > cfg.phash_max_distance:
-            continue
+            p_distance = variant_distance(photo, other, PHASH_KINDS)
+            if p_distance > cfg.phash_corroborated_distance:
+                continue
+            d_distance = variant_distance(photo, other, DHASH_KINDS)
+            if d_distance > cfg.dhash_max_distance:
+                continue
+            signal, distance, how = "phash+dhash", p_distance, "variants"
         if same_project:
             later, earlier = (photo, other) if photo.stage > other.stage else (other, photo)
         else:
             later, earlier = (photo, other) if photo.id > other.id else (other, photo)
+        lost_here = lost if later.id == photo.id else exif_lost(later, siblings)
+        strong = identical or (signal == "phash" and distance <= 1)
+        evidence: dict[str, Any] = {
+            "sha256_identical": identical,
+            "hamming_distance": distance,
+            "similarity": round(1 - distance / 64, 3),
+            "match": how,
+            "signal": signal,
+            "same_project": same_project,
+            "photo": {"id": later.id, "project": later.project_id, "stage": later.stage},
+            "other_photo": {
+                "id": earlier.id,
+                "project": earlier.project_id,
+                "stage": earlier.stage,
+            },
+        }
+        if d_distance is not None:
+            evidence["dhash_distance"] = d_distance
+        if lost_here:
+            evidence["exif_lost"] = lost_here
         out.append(
             Finding(
                 rule=RuleCode.PHOTO_REUSE,
@@ -351,20 +481,8 @@ def reuse_findings(photo: PhotoRec, candidates: Iterable[PhotoRec], cfg: Config)
                 photo_id=later.id,
                 other_project_id=earlier.project_id,
                 other_photo_id=earlier.id,
-                severity=Severity.HIGH if identical or distance <= 1 else Severity.MEDIUM,
-                evidence={
-                    "sha256_identical": identical,
-                    "hamming_distance": distance,
-                    "similarity": round(1 - distance / 64, 3),
-                    "match": how,
-                    "same_project": same_project,
-                    "photo": {"id": later.id, "project": later.project_id, "stage": later.stage},
-                    "other_photo": {
-                        "id": earlier.id,
-                        "project": earlier.project_id,
-                        "stage": earlier.stage,
-                    },
-                },
+                severity=Severity.HIGH if strong or lost_here else Severity.MEDIUM,
+                evidence=evidence,
             )
         )
     return out

@@ -299,3 +299,106 @@ def test_flags_api_with_evidence_and_decision(operator, village, inspector, logi
     assert again.status_code == 409
     assert login_client(operator).get("/api/v1/projects/flags/").json()["count"] == 0
     assert login_client(operator).get(f"/api/v1/projects/flags/{flag['id']}").status_code == 404
+
+
+def _state(settings: Any) -> Any:
+    from smartkampung.audit.models import AuditEvent
+    from smartkampung.projects.models import ProgressReport
+
+    root = settings.MEDIA_ROOT
+    files = sorted(str(p) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    return snapshot_rows(Project, ProgressReport, ProgressPhoto, AuditEvent), files
+
+
+def test_report_with_photos_is_one_change(operator, village, login_client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    project = _project(operator, village)
+    client = login_client(operator)
+    today = timezone.localdate().isoformat()
+
+    def photo(seed: int) -> Any:
+        data = jpeg(scene(seed), lat=project.lat, lng=project.lng)
+        return SimpleUploadedFile(f"f{seed}.jpg", data, "image/jpeg")
+
+    before = _state(settings)
+    bad = client.post(
+        f"/api/v1/projects/{project.pk}/reports/with-photos",
+        {
+            "stage": 100,
+            "reported_on": today,
+            "files": [photo(1), SimpleUploadedFile("x.jpg", b"<script>1</script>", "image/jpeg")],
+        },
+    )
+    assert bad.status_code == 422 and bad.json()["code"] == "not_an_image"
+    assert "x.jpg" in bad.json()["message"]
+    assert _state(settings) == before
+    none = client.post(
+        f"/api/v1/projects/{project.pk}/reports/with-photos", {"stage": 100, "reported_on": today}
+    )
+    assert none.status_code == 422 and none.json()["code"] == "photo_missing"
+    too_many = client.post(
+        f"/api/v1/projects/{project.pk}/reports/with-photos",
+        {"stage": 100, "reported_on": today, "files": [photo(i) for i in range(11)]},
+    )
+    assert too_many.status_code == 422 and too_many.json()["code"] == "too_many_photos"
+    assert _state(settings) == before
+    good = client.post(
+        f"/api/v1/projects/{project.pk}/reports/with-photos",
+        {"stage": 100, "reported_on": today, "device_accuracy_m": 5, "files": [photo(1), photo(2)]},
+    )
+    assert good.status_code == 201, good.content
+    assert len(good.json()["photos"]) == 2
+    project.refresh_from_db()
+    assert project.progress == 100 and project.status == "completed"
+
+
+def test_api_report_counts_only_once_a_photo_is_accepted(operator, village, login_client):
+    project = _project(operator, village)
+    client = login_client(operator)
+    r = client.post(
+        f"/api/v1/projects/{project.pk}/reports",
+        {"stage": 100, "reported_on": timezone.localdate().isoformat()},
+        content_type="application/json",
+    )
+    assert r.status_code == 201
+    fake = b"<html><script>alert(1)</script></html>"
+    upload = _start(client, r.json()["id"], len(fake))
+    _patch(client, upload["id"], 0, fake)
+    assert client.post(f"/api/v1/projects/uploads/{upload['id']}/complete").status_code == 422
+    assert client.get(f"/api/v1/projects/{project.pk}").json()["progress"] == 0
+    data = jpeg(scene(4), lat=project.lat, lng=project.lng)
+    upload = _start(client, r.json()["id"], len(data))
+    _patch(client, upload["id"], 0, data)
+    assert client.post(f"/api/v1/projects/uploads/{upload['id']}/complete").status_code == 201
+    assert client.get(f"/api/v1/projects/{project.pk}").json()["progress"] == 100
+
+
+def test_api_refuses_a_future_report_date(operator, village, login_client):
+    from datetime import timedelta
+
+    project = _project(operator, village)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    r = login_client(operator).post(
+        f"/api/v1/projects/{project.pk}/reports",
+        {"stage": 0, "reported_on": tomorrow},
+        content_type="application/json",
+    )
+    assert r.status_code == 422 and r.json()["code"] == "invalid_date"
+    assert tomorrow in r.json()["message"]
+    assert not project.reports.exists()
+
+
+def test_an_empty_resumable_upload_says_the_file_is_empty(operator, village, login_client):
+    project = _project(operator, village)
+    report = services.report_create(
+        actor=operator, project=project, stage=0, reported_on=timezone.localdate()
+    )
+    r = login_client(operator).post(
+        f"/api/v1/projects/reports/{report.pk}/uploads",
+        {"size": 0, "filename": "kosong.jpg"},
+        content_type="application/json",
+    )
+    assert r.status_code == 422
+    assert r.json() == {"code": "file_empty", "message": "Berkas kosong."}
+    assert not PhotoUpload.objects.exists()

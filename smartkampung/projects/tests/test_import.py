@@ -122,3 +122,29 @@ def test_import_refuses_malformed_csv(tmp_path, village, capsys, content, expect
         call_command("import_projects", str(folder))
     assert expected in capsys.readouterr().err
     assert not Project.objects.exists()
+
+
+def test_import_refuses_a_future_report_date_like_the_form_and_api(tmp_path, village, capsys):
+    from datetime import timedelta
+
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    progress = PROGRESS + f"P-1,0,{tomorrow},,,,,\n"
+    folder = _folder(tmp_path, village, progress=progress)
+    with pytest.raises(CommandError):
+        call_command("import_projects", str(folder))
+    err = capsys.readouterr().err
+    assert "progress.csv, row 2, date" in err and tomorrow in err
+    assert not Project.objects.exists() and not ProgressReport.objects.exists()
+
+
+def test_import_counts_a_stage_only_with_its_photo(tmp_path, village):
+    lat, lng = inside_point(village)
+    progress = (
+        PROGRESS
+        + f"P-1,0,2025-03-02,p1-0.jpg,{lat},{lng},5,\n"
+        + "P-1,100,2025-06-30,,,,,selesai tanpa foto\n"
+    )
+    call_command("import_projects", str(_folder(tmp_path, village, progress=progress)), verbosity=0)
+    p1 = Project.objects.get(external_id="P-1")
+    assert p1.progress == 0 and p1.status == "ongoing"
+    assert ProgressReport.objects.filter(project=p1, stage=100, photos__isnull=True).exists()

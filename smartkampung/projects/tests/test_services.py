@@ -72,7 +72,13 @@ def test_report_create_matrix(actor_kind, allowed, role, matrix_actor, village, 
         actor=actor, project=project, stage=50, reported_on=timezone.localdate()
     )
     if allowed:
-        assert call().stage == 50
+        report = call()
+        assert report.stage == 50
+        project.refresh_from_db()  # no photo yet: the stage does not count (ADR 0035)
+        assert project.progress == 0 and project.status == "planned"
+        services.photo_add(
+            actor=actor, report=report, data=jpeg(scene(3), lat=project.lat, lng=project.lng)
+        )
         project.refresh_from_db()
         assert project.progress == 50 and project.status == "ongoing"
     else:

@@ -201,3 +201,73 @@ def test_flag_queue_query_count_does_not_grow_with_flags(
     with django_assert_max_num_queries(14):
         response = client.get("/projects/flags/")
     assert response.status_code == 200
+
+
+def _media_files(settings: Any) -> list[str]:
+    root = settings.MEDIA_ROOT
+    return sorted(str(p) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_a_refused_photo_leaves_no_report_and_no_progress(
+    operator, village, login_client, settings
+):
+    """The defect found on planted data: a script named .jpg at stage 100 was refused, yet a
+    photo-less report was left behind and the project showed 100 % complete."""
+    from smartkampung.accounts.testing import snapshot_rows
+    from smartkampung.audit.models import AuditEvent
+    from smartkampung.projects.models import ProgressReport
+
+    project = _project(operator, village)
+    good = io.BytesIO(jpeg(scene(8), lat=project.lat, lng=project.lng))
+    good.name = "selesai.jpg"
+    fake = io.BytesIO(b"#!/bin/sh\nrm -rf /\n")
+    fake.name = "skrip.jpg"
+    before = snapshot_rows(Project, ProgressReport, ProgressPhoto, AuditEvent)
+    files = _media_files(settings)
+    client = login_client(operator)
+    response = client.post(
+        f"/projects/{project.pk}/progress/",
+        {"stage": "100", "reported_on": timezone.localdate().isoformat(), "photos": [good, fake]},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "skrip.jpg" in page and "bukan gambar" in page  # which file, in Indonesian
+    assert snapshot_rows(Project, ProgressReport, ProgressPhoto, AuditEvent) == before
+    assert _media_files(settings) == files
+    project.refresh_from_db()
+    assert project.progress == 0 and project.status == "planned"
+
+
+def test_a_report_without_photo_does_not_complete_the_project(operator, village, login_client):
+    from smartkampung.projects.models import ProgressReport
+
+    project = _project(operator, village)
+    client = login_client(operator)
+    today = timezone.localdate().isoformat()
+    client.post(f"/projects/{project.pk}/progress/", {"stage": "100", "reported_on": today})
+    assert ProgressReport.objects.filter(project=project, stage=100).exists()
+    project.refresh_from_db()
+    assert project.progress == 0 and project.status == "planned"
+    photo = io.BytesIO(jpeg(scene(9), lat=project.lat, lng=project.lng))
+    photo.name = "akhir.jpg"
+    client.post(
+        f"/projects/{project.pk}/progress/",
+        {"stage": "100", "reported_on": today, "photos": [photo]},
+    )
+    project.refresh_from_db()
+    assert project.progress == 100 and project.status == "completed"
+    assert ProgressPhoto.objects.get().report.stage == 100
+
+
+def test_form_refuses_a_future_report_date(operator, village, login_client):
+    from datetime import timedelta
+
+    from smartkampung.projects.models import ProgressReport
+
+    project = _project(operator, village)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = login_client(operator).post(
+        f"/projects/{project.pk}/progress/", {"stage": "0", "reported_on": tomorrow}, follow=True
+    )
+    assert f"Tanggal laporan {tomorrow} ada di masa depan." in response.content.decode()
+    assert not ProgressReport.objects.exists()
