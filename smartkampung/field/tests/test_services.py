@@ -225,9 +225,16 @@ def test_a_stage_reported_meanwhile_is_a_conflict_then_attaches(
 
 
 def test_a_project_completed_meanwhile_is_a_conflict(operator: User, project: Project) -> None:
-    project_services.report_create(
-        actor=operator, project=project, stage=100, reported_on=timezone.localdate()
+    # Progress counts a stage only with its photo (projects derive it from photographed stages).
+    project_services.report_submit(
+        actor=operator,
+        project=project,
+        stage=100,
+        reported_on=timezone.localdate(),
+        photos=[project_services.PhotoIn(data=photo_bytes(project), filename="selesai.jpg")],
     )
+    project.refresh_from_db()
+    assert project.status == "completed"
     payload = report_payload(project, [], stage=50)
     key = new_key()
     error = assert_refused_unchanged(
