@@ -10,12 +10,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, UploadedFile
 
+from smartkampung.accounts.permissions import scope_q
 from smartkampung.core.api import ERRORS
 from smartkampung.core.exceptions import NotFound, ValidationFailed
 from smartkampung.core.uploads import read_limited
 
 from . import reports, rules, selectors, services
 from .models import AidProgramme, Enrolment, WelfareProposal
+from .permissions import SOCIAL_ROLES
 from .schemas import (
     CandidateIn,
     CheckIn,
@@ -192,7 +194,11 @@ def programme_create(request: HttpRequest, payload: ProgrammeIn) -> tuple[int, d
     summary="Set a village's quota per period (social office)",
 )
 def quota_set(request: HttpRequest, code: str, payload: QuotaIn) -> dict[str, Any]:
-    programme = AidProgramme.objects.filter(code=code).first()
+    programme = (
+        AidProgramme.objects.filter(code=code)
+        .filter(scope_q(request.user, SOCIAL_ROLES, field="regency"))
+        .first()
+    )
     if programme is None:
         raise NotFound(_("Not found."))
     row = services.quota_set(

@@ -119,7 +119,9 @@ class ProgrammeFundSource(models.TextChoices):
 class AidProgramme(models.Model):
     """An aid programme (bansos) and its eligibility rules, kept by the social office."""
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
+    # The regency whose social office keeps it (codes are unique per regency).
+    regency = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=120)
     target = models.CharField(_("target"), max_length=10, choices=Target.choices)
     fund_source = models.CharField(
@@ -149,6 +151,7 @@ class AidProgramme(models.Model):
         verbose_name = _("aid programme")
         ordering = ["code"]
         constraints = [
+            models.UniqueConstraint(fields=["regency", "code"], name="welfare_programme_code"),
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")), name="welfare_programme_period_order"
             ),

@@ -54,6 +54,10 @@ def can_manage_programmes(actor: Any) -> bool:
     return has_role_anywhere(actor, SOCIAL_ROLES)
 
 
+def can_manage_programme(actor: Any, programme: Any) -> bool:
+    return has_role(actor, SOCIAL_ROLES, programme.regency_id)
+
+
 def can_import_register(actor: Any) -> bool:
     return has_role_anywhere(actor, SOCIAL_ROLES)
 

@@ -142,7 +142,7 @@ class _Held:
 class _Context:
     """Everything one chunk of candidates needs, loaded with a fixed number of queries."""
 
-    def __init__(self, programmes: dict[str, AidProgramme]) -> None:
+    def __init__(self, programmes: _Programmes) -> None:
         self.programmes = programmes
         self.by_id = {p.pk: p for p in programmes.values()}
         self.excludes: dict[int, set[int]] = defaultdict(set)
@@ -232,11 +232,8 @@ class _Context:
                     self.held_by_birth[(held.programme_id, held.period, held.birth_date)].append(
                         held
                     )
-        pids: set[int] = {
-            self.programmes[c.programme_code].pk
-            for c in candidates
-            if c.programme_code in self.programmes
-        }
+        found = (self.programmes.find(c.programme_code, c.village_code) for c in candidates)
+        pids: set[int] = {p.pk for p in found if p is not None}
         for pid, village, quota in ProgrammeQuota.objects.filter(
             programme_id__in=pids, village_id__in=villages
         ).values_list("programme_id", "village_id", "quota"):
@@ -275,8 +272,27 @@ class _Context:
         self.used[key] = self.used.get(key, 0) + 1
 
 
-def _programmes() -> dict[str, AidProgramme]:
-    return {p.code: p for p in AidProgramme.objects.all()}
+def regency_of(code: str) -> str:
+    """``35.10.01.2001`` → ``35.10``."""
+    return ".".join(code.split(".")[:2])
+
+
+class _Programmes(dict[str, AidProgramme]):
+    """Programmes by code, each village seeing its own regency's (``get(code, village)``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_regency: dict[tuple[str, str], AidProgramme] = {}
+        for p in AidProgramme.objects.all():
+            self.by_regency[(p.regency_id, p.code)] = p
+            self[f"{p.regency_id}/{p.code}"] = p
+
+    def find(self, code: str, village_code: str) -> AidProgramme | None:
+        return self.by_regency.get((regency_of(village_code), code))
+
+
+def _programmes() -> _Programmes:
+    return _Programmes()
 
 
 def _entry_on(entries: list[RegisterEntry], day: date) -> RegisterEntry | None:
@@ -295,7 +311,7 @@ def _judge(ctx: _Context, c: Candidate, today: date) -> Judgement:
         j.decision = REFUSE
         return j
 
-    programme = ctx.programmes.get(c.programme_code)
+    programme = ctx.programmes.find(c.programme_code, c.village_code)
     if programme is None:
         return refuse(
             Rule.UNKNOWN_PROGRAMME,

@@ -255,7 +255,7 @@ def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = selectors.programme_list().filter(pk=programme_id).first()
     if programme is None:
         raise NotFound()
-    can_manage = permissions.can_manage_programmes(request.user)
+    can_manage = permissions.can_manage_programme(request.user, programme)
     initial = {
         "code": programme.code,
         "name": programme.name,

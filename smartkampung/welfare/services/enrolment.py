@@ -48,7 +48,12 @@ def enrolment_create(*, actor: Any, candidate: rules.Candidate) -> Enrolment:
     )
     with transaction.atomic():
         programme = (
-            AidProgramme.objects.select_for_update().filter(code=candidate.programme_code).first()
+            AidProgramme.objects.select_for_update()
+            .filter(
+                regency_id=rules.regency_of(candidate.village_code),
+                code=candidate.programme_code,
+            )
+            .first()
         )
         if programme is not None:
             # Serialise enrolments of one programme and village: the quota holds.

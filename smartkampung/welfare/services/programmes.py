@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from smartkampung import audit
+from smartkampung.accounts.permissions import has_role, scope_codes
 from smartkampung.core.exceptions import NotFound, PermissionDenied
 from smartkampung.regions.models import Level, Region
 
@@ -22,16 +23,26 @@ from ..models import (
     ProgrammeQuota,
     Target,
 )
-from ..permissions import can_manage_programmes
+from ..permissions import SOCIAL_ROLES
 from .common import clean_text
 
 _CODE = re.compile(r"^[A-Z][A-Z0-9_-]{1,19}$")
 _ACTIVITY = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
 
 
-def _require_social(actor: Any) -> None:
-    if actor is not None and not can_manage_programmes(actor):
+def _require_social(actor: Any, regency_code: str) -> None:
+    if actor is not None and not has_role(actor, SOCIAL_ROLES, regency_code):
         raise PermissionDenied(_("Only the social affairs office keeps the aid programmes."))
+
+
+def _regency_for(actor: Any, regency_code: str | None) -> str:
+    """The regency a new programme belongs to: the one named, else the actor's."""
+    if regency_code:
+        return regency_code
+    codes = scope_codes(actor, SOCIAL_ROLES) if actor is not None else []
+    if not codes:
+        raise PermissionDenied(_("Only the social affairs office keeps the aid programmes."))
+    return codes[0]
 
 
 def _int_or_none(value: Any, label: str, low: int, high: int, errors: dict[str, str]) -> int | None:
@@ -48,13 +59,13 @@ def _int_or_none(value: Any, label: str, low: int, high: int, errors: dict[str, 
     return number
 
 
-def _clean(data: dict[str, Any], *, programme: AidProgramme | None) -> dict[str, Any]:
+def _clean(data: dict[str, Any], *, programme: AidProgramme | None, regency: str) -> dict[str, Any]:
     errors: dict[str, str] = {}
     code = str(data.get("code") or (programme.code if programme else "")).strip().upper()
     if not _CODE.match(code):
         errors["code"] = _("2–20 capital letters, digits, _ or -, starting with a letter.")
     elif (
-        AidProgramme.objects.filter(code=code)
+        AidProgramme.objects.filter(regency_id=regency, code=code)
         .exclude(pk=programme.pk if programme is not None else 0)
         .exists()
     ):
@@ -83,7 +94,7 @@ def _clean(data: dict[str, Any], *, programme: AidProgramme | None) -> dict[str,
     excludes_codes = sorted(
         {str(c).strip().upper() for c in data.get("excludes") or [] if str(c).strip()}
     )
-    excludes = list(AidProgramme.objects.filter(code__in=excludes_codes))
+    excludes = list(AidProgramme.objects.filter(regency_id=regency, code__in=excludes_codes))
     unknown = sorted(set(excludes_codes) - {p.code for p in excludes})
     if unknown:
         errors["excludes"] = _("Unknown programmes: %(codes)s.") % {"codes": ", ".join(unknown)}
@@ -126,15 +137,20 @@ def _clean(data: dict[str, Any], *, programme: AidProgramme | None) -> dict[str,
 
 
 def programme_save(
-    *, actor: Any, data: dict[str, Any], programme: AidProgramme | None = None
+    *,
+    actor: Any,
+    data: dict[str, Any],
+    programme: AidProgramme | None = None,
+    regency_code: str | None = None,
 ) -> AidProgramme:
-    """Create or change a programme and its rules (the social office); audited."""
-    _require_social(actor)
-    values = _clean(data, programme=programme)
+    """Create or change a programme and its rules (the regency's social office); audited."""
+    regency = programme.regency_id if programme is not None else _regency_for(actor, regency_code)
+    _require_social(actor, regency)
+    values = _clean(data, programme=programme, regency=regency)
     excludes = values.pop("excludes")
     with transaction.atomic():
         if programme is None:
-            programme = AidProgramme.objects.create(**values)
+            programme = AidProgramme.objects.create(regency_id=regency, **values)
             action = "welfare.programme_create"
         else:
             programme = AidProgramme.objects.select_for_update().get(pk=programme.pk)
@@ -151,7 +167,7 @@ def programme_save(
                 **values,
                 "excludes": [p.code for p in excludes],
             },
-            scope="",
+            scope=regency,
         )
     return programme
 
@@ -160,8 +176,12 @@ def quota_set(
     *, actor: Any, programme: AidProgramme, village_code: str, quota: Any
 ) -> ProgrammeQuota:
     """Set a village's quota per period for a programme (the social office)."""
-    _require_social(actor)
-    village = Region.objects.filter(code=str(village_code), level=Level.VILLAGE).first()
+    _require_social(actor, programme.regency_id)
+    village = Region.objects.filter(
+        code=str(village_code),
+        level=Level.VILLAGE,
+        code__startswith=programme.regency_id + ".",
+    ).first()
     if village is None:
         raise NotFound(_("Village not found."))
     try:
