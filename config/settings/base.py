@@ -440,3 +440,7 @@ SK_WELFARE_DUPLICATE_NAME_SIMILARITY = int(
 )
 # Households of deciles 1..N receiving nothing count as exclusion errors in the reports.
 SK_WELFARE_EXCLUSION_DECILE = int(os.environ.get("SK_WELFARE_EXCLUSION_DECILE", "2"))
+# The welfare register before the letters demo, whose SPMs need their households in it.
+SK_DEMO_SEEDERS.insert(
+    SK_DEMO_SEEDERS.index("smartkampung.letters.demo.seed"), "smartkampung.welfare.demo.seed"
+)
