@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, UploadedFile
+from ninja import File, Form, Router, Status, UploadedFile
 
 from smartkampung.accounts.permissions import scope_q
 from smartkampung.core.api import ERRORS
@@ -145,10 +145,10 @@ def check(request: HttpRequest, payload: CheckIn) -> list[dict[str, Any]]:
     response={201: EnrolmentOut, **ERRORS},
     summary="Enrol (refused with the findings when a rule excludes it; 'review' if held)",
 )
-def enrolment_create(request: HttpRequest, payload: CandidateIn) -> tuple[int, dict[str, Any]]:
+def enrolment_create(request: HttpRequest, payload: CandidateIn) -> Status:
     enrolment = services.enrolment_create(actor=request.user, candidate=_candidate(payload))
     enrolment = Enrolment.objects.select_related("programme").get(pk=enrolment.pk)
-    return 201, _enrolment_out(enrolment)
+    return Status(201, _enrolment_out(enrolment))
 
 
 @router.get("/enrolments", response={200: list[EnrolmentOut], **ERRORS}, summary="Recipients")
@@ -183,9 +183,9 @@ def programme_list(request: HttpRequest) -> list[dict[str, Any]]:
     response={201: ProgrammeOut, **ERRORS},
     summary="Create a programme and its rules (social office)",
 )
-def programme_create(request: HttpRequest, payload: ProgrammeIn) -> tuple[int, dict[str, Any]]:
+def programme_create(request: HttpRequest, payload: ProgrammeIn) -> Status:
     programme = services.programme_save(actor=request.user, data=payload.dict())
-    return 201, _programme_out(programme)
+    return Status(201, _programme_out(programme))
 
 
 @router.put(
@@ -213,7 +213,7 @@ def quota_set(request: HttpRequest, code: str, payload: QuotaIn) -> dict[str, An
 @router.post(
     "/proposals", response={201: ProposalOut, **ERRORS}, summary="Propose (village operator)"
 )
-def proposal_create(request: HttpRequest, payload: ProposalIn) -> tuple[int, dict[str, Any]]:
+def proposal_create(request: HttpRequest, payload: ProposalIn) -> Status:
     proposal = services.proposal_create(
         actor=request.user,
         household_id=payload.household_id,
@@ -222,7 +222,7 @@ def proposal_create(request: HttpRequest, payload: ProposalIn) -> tuple[int, dic
         reason=payload.reason,
         evidence=payload.evidence,
     )
-    return 201, _proposal_out(proposal)
+    return Status(201, _proposal_out(proposal))
 
 
 @router.post(
@@ -258,20 +258,23 @@ def proposal_decide(request: HttpRequest, proposal_id: int, payload: DecisionIn)
     response={201: PaymentOut, **ERRORS},
     summary="Request a month's BLT Dana Desa payment (village treasurer)",
 )
-def blt_payment(request: HttpRequest, payload: PaymentIn) -> tuple[int, dict[str, Any]]:
+def blt_payment(request: HttpRequest, payload: PaymentIn) -> Status:
     payment = services.blt_payment_request(
         actor=request.user,
         programme_code=payload.programme_code,
         period=payload.period,
         household_id=payload.household_id,
     )
-    return 201, {
-        "id": payment.pk,
-        "enrolment_id": payment.enrolment_id,
-        "disbursement_id": payment.disbursement_id,
-        "disbursement_number": payment.disbursement.number,
-        "amount": int(payment.disbursement.amount),
-    }
+    return Status(
+        201,
+        {
+            "id": payment.pk,
+            "enrolment_id": payment.enrolment_id,
+            "disbursement_id": payment.disbursement_id,
+            "disbursement_number": payment.disbursement.number,
+            "amount": int(payment.disbursement.amount),
+        },
+    )
 
 
 @router.post(
@@ -281,7 +284,7 @@ def blt_payment(request: HttpRequest, payload: PaymentIn) -> tuple[int, dict[str
 )
 def register_import(
     request: HttpRequest, file: File[UploadedFile], as_of: Form[str] = ""
-) -> tuple[int, dict[str, Any]]:
+) -> Status:
     from datetime import date
 
     day = None
@@ -294,15 +297,18 @@ def register_import(
     record = services.register_import(
         actor=request.user, data=data, file_name=file.name or "", as_of=day
     )
-    return 201, {
-        "id": record.pk,
-        "as_of": record.as_of,
-        "row_count": record.row_count,
-        "household_count": record.household_count,
-        "new_versions": record.new_versions,
-        "unchanged": record.unchanged,
-        "report": record.report_json[:1000],
-    }
+    return Status(
+        201,
+        {
+            "id": record.pk,
+            "as_of": record.as_of,
+            "row_count": record.row_count,
+            "household_count": record.household_count,
+            "new_versions": record.new_versions,
+            "unchanged": record.unchanged,
+            "report": record.report_json[:1000],
+        },
+    )
 
 
 @router.get(

@@ -131,9 +131,10 @@ def seed(*, write: Any = print) -> list[tuple[str, str, str, str]]:
         for household in Household.objects.filter(
             village_id__in=DEMO_VILLAGES.values(), head__isnull=False
         ).select_related("head"):
+            nik = household.head.nik if household.head else ""
             for code in ("PKH", "BPNT", "BLTDD"):
                 candidate = rules.Candidate(
-                    code, period, household.head.nik, household.kk_number, household.village_id
+                    code, period, nik, household.kk_number, household.village_id
                 )
                 if next(iter(rules.check([candidate]))).decision == rules.ACCEPT:
                     services.enrolment_create(actor=social, candidate=candidate)
