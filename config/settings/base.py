@@ -438,6 +438,8 @@ SK_WELFARE_IMPORT_MAX_BYTES = int(
 SK_WELFARE_DUPLICATE_NAME_SIMILARITY = int(
     os.environ.get("SK_WELFARE_DUPLICATE_NAME_SIMILARITY", "90")
 )
+# Seconds a process keeps the programmes and their rules (saving a programme forgets them).
+SK_WELFARE_RULES_CACHE_SECONDS = int(os.environ.get("SK_WELFARE_RULES_CACHE_SECONDS", "30"))
 # Households of deciles 1..N receiving nothing count as exclusion errors in the reports.
 SK_WELFARE_EXCLUSION_DECILE = int(os.environ.get("SK_WELFARE_EXCLUSION_DECILE", "2"))
 # The welfare register before the letters demo, whose SPMs need their households in it.

@@ -11,6 +11,7 @@ for the later ones (a file that names a household twice, or more than the quota,
 from __future__ import annotations
 
 import re
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,6 +33,20 @@ _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _DIGITS16 = re.compile(r"^\d{16}$")
 CHUNK = 2000
 HELD = (EnrolmentStatus.ACTIVE, EnrolmentStatus.REVIEW)
+LIVING = (ResidentStatus.ALIVE, ResidentStatus.MISSING)
+_HOUSEHOLD_FIELDS = ("pk", "kk_number", "village_id", "head_id")
+_PERSON_FIELDS = ("pk", "nik", "status", "household_id", "village_id", "birth_date", "name_search")
+_HELD_FIELDS = (
+    "programme_id",
+    "period",
+    "village_id",
+    "household_id",
+    "resident_id",
+    "nik",
+    "kk_number",
+    "name_search",
+    "birth_date",
+)
 
 
 class Rule:
@@ -145,10 +160,7 @@ class _Context:
     def __init__(self, programmes: _Programmes) -> None:
         self.programmes = programmes
         self.by_id = {p.pk: p for p in programmes.values()}
-        self.excludes: dict[int, set[int]] = defaultdict(set)
-        through = AidProgramme.excludes.through
-        for src, dst in through.objects.values_list("from_aidprogramme_id", "to_aidprogramme_id"):
-            self.excludes[src].add(dst)
+        self.excludes = programmes.excludes
         self.quota: dict[tuple[int, str], int] = {}
         self.used: dict[tuple[int, str, str], int] = {}
         self.held: list[_Held] = []
@@ -161,51 +173,75 @@ class _Context:
         self.held_by_nik: dict[tuple[str, str], list[_Held]] = defaultdict(list)
         self.held_by_birth: dict[tuple[int, str, date], list[_Held]] = defaultdict(list)
 
+    def _add_household(self, pk: int, kk: str, village: str, head: int | None) -> None:
+        self.households[kk] = (pk, village, head)
+        self.household_kk[pk] = kk
+
+    def _add_person(self, p: _Person, niks: set[str], ids: set[int]) -> None:
+        if p.nik in niks:
+            known = self.people.get(p.nik)
+            if known is None or p.status in LIVING:
+                self.people[p.nik] = p
+        if p.household_id in ids and p.status in LIVING:
+            self.members[p.household_id].append(p)
+
     def load(self, candidates: list[Candidate]) -> None:
+        """Four to seven queries for the whole chunk, whatever its size."""
         niks = {c.nik for c in candidates if _DIGITS16.match(c.nik)}
         kks = {c.kk_number for c in candidates if _DIGITS16.match(c.kk_number)}
         villages = {c.village_code for c in candidates}
-        for person in Resident.objects.filter(nik__in=niks).values_list(
-            "pk", "nik", "status", "household_id", "village_id", "birth_date", "name_search"
-        ):
-            p = _Person(*person)
-            known = self.people.get(p.nik)
-            if known is None or p.status in (ResidentStatus.ALIVE, ResidentStatus.MISSING):
-                self.people[p.nik] = p
-        household_ids = {p.household_id for p in self.people.values() if p.household_id}
-        for pk, kk, village, head in Household.objects.filter(
-            Q(kk_number__in=kks) | Q(pk__in=household_ids)
-        ).values_list("pk", "kk_number", "village_id", "head_id"):
-            self.households[kk] = (pk, village, head)
-            self.household_kk[pk] = kk
+        # The people named by NIK and the members of the households named by KK (with their
+        # households), in one query.
+        # (A UNION, not an OR across the join, so that each half uses its own index.)
+        columns = (
+            *_PERSON_FIELDS,
+            "household__kk_number",
+            "household__village_id",
+            "household__head_id",
+        )
+        by_nik = Resident.objects.filter(nik__in=niks).order_by().values_list(*columns)
+        by_kk = (
+            Resident.objects.filter(household__kk_number__in=kks).order_by().values_list(*columns)
+        )
+        rows = (
+            list(set(by_nik.union(by_kk, all=True)))
+            if niks and kks
+            else list(by_nik if niks else by_kk)
+        )
+        for row in rows:
+            if row[7] in kks:
+                self._add_household(row[3], row[7], row[8], row[9])
+        # A KK whose members are all gone (or none recorded): the household row alone.
+        missing_kks = kks - set(self.households)
+        if missing_kks:
+            for row in Household.objects.filter(kk_number__in=missing_kks).values_list(
+                *_HOUSEHOLD_FIELDS
+            ):
+                self._add_household(*row)
         ids = set(self.household_kk)
-        for person in Resident.objects.filter(
-            household_id__in=ids, status__in=(ResidentStatus.ALIVE, ResidentStatus.MISSING)
-        ).values_list(
-            "pk", "nik", "status", "household_id", "village_id", "birth_date", "name_search"
-        ):
-            p = _Person(*person)
-            self.members[p.household_id or 0].append(p)
+        for row in rows:
+            self._add_person(_Person(*row[:7]), niks, ids)
+        # People named by NIK only: their households and members.
+        more = {p.household_id for p in self.people.values() if p.household_id} - ids
+        if more:
+            for row in Household.objects.filter(pk__in=more).values_list(*_HOUSEHOLD_FIELDS):
+                self._add_household(*row)
+            for row in Resident.objects.filter(
+                household_id__in=more, status__in=LIVING
+            ).values_list(*_PERSON_FIELDS):
+                self._add_person(_Person(*row), set(), more)
+            ids |= more
         for entry in RegisterEntry.objects.filter(household_id__in=ids).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gt=date.today() - timedelta(days=3 * 366))
         ):
             self.entries[entry.household_id].append(entry)
         periods = {c.period for c in candidates}
-        member_niks = {p.nik for ms in self.members.values() for p in ms}
+        held_q = Q(household_id__in=ids) | Q(nik__in=niks) if niks else Q(household_id__in=ids)
         for row in (
             Enrolment.objects.filter(period__in=periods, status__in=HELD)
-            .filter(Q(household_id__in=ids) | Q(nik__in=niks | member_niks) | Q(kk_number__in=kks))
-            .values_list(
-                "programme_id",
-                "period",
-                "village_id",
-                "household_id",
-                "resident_id",
-                "nik",
-                "kk_number",
-                "name_search",
-                "birth_date",
-            )
+            .filter(held_q)
+            .order_by()
+            .values_list(*_HELD_FIELDS)
         ):
             self._remember(_Held(*row))
         births = {c.birth_date for c in candidates if c.birth_date and not c.nik}
@@ -214,18 +250,15 @@ class _Context:
         } - {None}  # type: ignore[arg-type]
         if births:
             all_ids = [p.pk for p in self.programmes.values()]
-            for row in Enrolment.objects.filter(
-                programme_id__in=all_ids, period__in=periods, birth_date__in=births, status__in=HELD
-            ).values_list(
-                "programme_id",
-                "period",
-                "village_id",
-                "household_id",
-                "resident_id",
-                "nik",
-                "kk_number",
-                "name_search",
-                "birth_date",
+            for row in (
+                Enrolment.objects.filter(
+                    programme_id__in=all_ids,
+                    period__in=periods,
+                    birth_date__in=births,
+                    status__in=HELD,
+                )
+                .order_by()
+                .values_list(*_HELD_FIELDS)
             ):
                 held = _Held(*row)
                 if held.birth_date is not None:
@@ -233,15 +266,26 @@ class _Context:
                         held
                     )
         found = (self.programmes.find(c.programme_code, c.village_code) for c in candidates)
-        pids: set[int] = {p.pk for p in found if p is not None}
+        # Only programmes that have quotas at all need the quota rows and counts.
+        pids: set[int] = {
+            p.pk for p in found if p is not None and p.pk in self.programmes.with_quotas
+        }
+        if not pids:
+            return
         for pid, village, quota in ProgrammeQuota.objects.filter(
             programme_id__in=pids, village_id__in=villages
         ).values_list("programme_id", "village_id", "quota"):
             self.quota[(pid, village)] = quota
+        if not self.quota:
+            return  # no quota applies: nothing to count
         counted = (
             Enrolment.objects.filter(
-                programme_id__in=pids, period__in=periods, village_id__in=villages, status__in=HELD
+                programme_id__in={pid for pid, _v in self.quota},
+                period__in=periods,
+                village_id__in={v for _pid, v in self.quota},
+                status__in=HELD,
             )
+            .order_by()
             .values("programme_id", "period", "village_id")
             .annotate(n=Count("pk"))
         )
@@ -286,13 +330,35 @@ class _Programmes(dict[str, AidProgramme]):
         for p in AidProgramme.objects.all():
             self.by_regency[(p.regency_id, p.code)] = p
             self[f"{p.regency_id}/{p.code}"] = p
+        self.with_quotas = set(
+            ProgrammeQuota.objects.order_by().values_list("programme_id", flat=True).distinct()
+        )
+        self.excludes: dict[int, set[int]] = defaultdict(set)
+        through = AidProgramme.excludes.through
+        for src, dst in through.objects.values_list("from_aidprogramme_id", "to_aidprogramme_id"):
+            self.excludes[src].add(dst)
 
     def find(self, code: str, village_code: str) -> AidProgramme | None:
         return self.by_regency.get((regency_of(village_code), code))
 
 
+_CACHE: dict[str, Any] = {"at": 0.0, "value": None}
+
+
 def _programmes() -> _Programmes:
-    return _Programmes()
+    """The programmes and their exclusions, kept for ``SK_WELFARE_RULES_CACHE_SECONDS`` in
+    this process (two queries fewer per check); saving a programme forgets them at once."""
+    ttl = float(getattr(settings, "SK_WELFARE_RULES_CACHE_SECONDS", 30))
+    now = time.monotonic()
+    if ttl > 0 and _CACHE["value"] is not None and now - _CACHE["at"] < ttl:
+        return _CACHE["value"]
+    value = _Programmes()
+    _CACHE.update(at=now, value=value)
+    return value
+
+
+def forget_programmes() -> None:
+    _CACHE["value"] = None
 
 
 def _entry_on(entries: list[RegisterEntry], day: date) -> RegisterEntry | None:

@@ -24,6 +24,7 @@ from ..models import (
     Target,
 )
 from ..permissions import SOCIAL_ROLES
+from ..rules import forget_programmes
 from .common import clean_text
 
 _CODE = re.compile(r"^[A-Z][A-Z0-9_-]{1,19}$")
@@ -159,6 +160,8 @@ def programme_save(
             programme.save()
             action = "welfare.programme_update"
         programme.excludes.set(excludes)
+        forget_programmes()
+        transaction.on_commit(forget_programmes)
         audit.record(
             actor,
             action,
@@ -199,6 +202,8 @@ def quota_set(
         if row.quota != value:
             row.quota = value
             row.save(update_fields=["quota"])
+        forget_programmes()
+        transaction.on_commit(forget_programmes)
         audit.record(
             actor,
             "welfare.quota_set",
