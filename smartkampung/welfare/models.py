@@ -243,6 +243,11 @@ class Enrolment(models.Model):
             models.Index(fields=["nik", "period"], name="enrol_nik"),
             models.Index(fields=["programme", "period", "birth_date"], name="enrol_birth"),
             models.Index(fields=["household", "period"], name="enrol_household"),
+            # The overlap matrix reads one period's active rows (covering: no table access).
+            models.Index(
+                fields=["period", "status", "village", "household", "programme"],
+                name="enrol_period",
+            ),
         ]
 
     def __str__(self) -> str:
