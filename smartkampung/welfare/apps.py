@@ -64,3 +64,8 @@ class WelfareConfig(AppConfig):
                 order=20,
             )
         ]
+
+    def inbox_sections(self, actor: object) -> list:
+        from .inbox import inbox_sections
+
+        return inbox_sections(actor)
