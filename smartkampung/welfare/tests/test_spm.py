@@ -132,3 +132,18 @@ def test_the_health_office_reads_the_spm_list(make_user, login_client) -> None:
     assert login_client(health).get("/api/v1/letters/overview/spm").status_code == 200
     # ... but not the welfare register (that is the social office's and the village's).
     assert login_client(health).get("/welfare/register/").status_code == 404
+
+
+def test_the_api_approval_takes_the_reason(make_family, operator, head, login_client) -> None:
+    request = _checked_spm(make_family(), operator)
+    client = login_client(head)
+    refused = client.post(f"/api/v1/letters/requests/{request.pk}/approve")
+    assert refused.status_code == 409 and refused.json()["code"] == "approval_refused"
+    assert not SpmOutsideRegister.objects.exists()
+    ok = client.post(
+        f"/api/v1/letters/requests/{request.pk}/approve",
+        {"reason": "Korban kebakaran"},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200, ok.content
+    assert SpmOutsideRegister.objects.get().reason == "Korban kebakaran"
