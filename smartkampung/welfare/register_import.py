@@ -137,9 +137,26 @@ class Matched:
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        # The common case (a CSV cell): collapse whitespace only when there is some to collapse.
+        return (
+            value
+            if value.isprintable() and "  " not in value and value == value.strip()
+            else " ".join(value.split())
+        )
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return " ".join(str(value).split())
+
+
+def _birth_date(value: Any) -> date | None:
+    """ISO dates (the usual export) without strptime; other formats through parse_date."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return parse_date(value)
 
 
 def _header(cells: list[Any]) -> list[str]:
@@ -168,7 +185,7 @@ def _header(cells: list[Any]) -> list[str]:
 
 
 def _clean(
-    number: int, raw: dict[str, Any], villages: set[str]
+    number: int, raw: dict[str, Any], villages: set[str], today: date
 ) -> tuple[MemberRow | None, list[RowError]]:
     errors: list[RowError] = []
 
@@ -182,7 +199,7 @@ def _clean(
         bad("household_id", _("At most 40 letters, digits and . _ / - only."))
     kk = _text(raw.get("kk_number"))
     try:
-        validate_kk(kk)
+        validate_kk(kk, today=today)
     except IdentityError as exc:
         bad("kk_number", str(exc))
     nik = _text(raw.get("nik"))
@@ -193,10 +210,10 @@ def _clean(
         bad("name", _("This field is required."))
     elif len(name) > 100:
         bad("name", _("At most %(n)d characters.") % {"n": 100})
-    birth = parse_date(raw.get("birth_date"))
+    birth = _birth_date(raw.get("birth_date"))
     if birth is None:
         bad("birth_date", _("Not a date (use YYYY-MM-DD)."))
-    elif birth > date.today() or birth.year < 1880:
+    elif birth > today or birth.year < 1880:
         bad("birth_date", _("The date of birth is not plausible."))
     decile_text = _text(raw.get("decile"))
     decile = int(decile_text) if decile_text.isdigit() else None
@@ -228,6 +245,7 @@ def check_file(data: bytes) -> Checked:
     names = _header(list(header))
     villages = set(Region.objects.filter(level=Level.VILLAGE).values_list("code", flat=True))
     result = Checked()
+    today = date.today()
     seen_nik: dict[str, int] = {}
     households: dict[str, MemberRow] = {}
     count = 0
@@ -246,7 +264,7 @@ def check_file(data: bytes) -> Checked:
             )
             continue
         raw = dict(zip(names, values, strict=False))
-        member, errors = _clean(number, raw, villages)
+        member, errors = _clean(number, raw, villages, today)
         result.errors.extend(errors)
         if member is None:
             continue
