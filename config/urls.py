@@ -13,6 +13,7 @@ urlpatterns = [
     path("population/", include("smartkampung.population.urls")),
     path("budgets/", include("smartkampung.budgets.urls")),
     path("letters/", include("smartkampung.letters.urls")),
+    path("welfare/", include("smartkampung.welfare.urls")),
     path("projects/", include("smartkampung.projects.urls")),
     path("health/", include("smartkampung.health.urls")),
     path("field/", include("smartkampung.field.urls")),

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "smartkampung.population",
     "smartkampung.budgets",
     "smartkampung.letters",
+    "smartkampung.welfare",
     "smartkampung.projects",
     "smartkampung.health",
     "smartkampung.field",
@@ -452,9 +453,35 @@ CACHES["default"]["OPTIONS"] = {  # type: ignore[assignment]  # (inferred as dic
     "MAX_ENTRIES": int(os.environ.get("SK_CACHE_MAX_ENTRIES", "20000"))
 }
 
+# --- welfare ------------------------------------------------------------------------------------
+# Checks the letters app runs when a village head approves a request: dotted paths to
+# ``check(*, request, actor, reason)`` returning a refusal message or None (like
+# SK_DISBURSEMENT_CHECKS). Welfare's refuses an SPM for a household outside the welfare register
+# unless a reason is given, and records it (docs/welfare.md).
+SK_LETTER_APPROVAL_CHECKS: list[str] = ["smartkampung.welfare.checks.spm_register_check"]
+# Most rows in one DTKS/DTSEN file (one row per member).
+SK_WELFARE_IMPORT_MAX_ROWS = int(os.environ.get("SK_WELFARE_IMPORT_MAX_ROWS", "2500000"))
+# Largest DTKS/DTSEN file for the command line (the web upload keeps SK_MAX_UPLOAD_BYTES).
+SK_WELFARE_IMPORT_MAX_BYTES = int(
+    os.environ.get("SK_WELFARE_IMPORT_MAX_BYTES", str(400 * 1024 * 1024))
+)
+# Name similarity (rapidfuzz, 0–100) above which a row without NIK is a likely duplicate.
+SK_WELFARE_DUPLICATE_NAME_SIMILARITY = int(
+    os.environ.get("SK_WELFARE_DUPLICATE_NAME_SIMILARITY", "90")
+)
+# Seconds a process keeps the programmes and their rules (saving a programme forgets them).
+SK_WELFARE_RULES_CACHE_SECONDS = int(os.environ.get("SK_WELFARE_RULES_CACHE_SECONDS", "30"))
+# Households of deciles 1..N receiving nothing count as exclusion errors in the reports.
+SK_WELFARE_EXCLUSION_DECILE = int(os.environ.get("SK_WELFARE_EXCLUSION_DECILE", "2"))
+# The welfare register before the letters demo, whose SPMs need their households in it.
+SK_DEMO_SEEDERS.insert(
+    SK_DEMO_SEEDERS.index("smartkampung.letters.demo.seed"), "smartkampung.welfare.demo.seed"
+)
 # Health (issue 14). The welfare register's household status, named by a dotted path to
 # ``(*, actor, household_ids) -> dict[int, WelfareStatus]``; empty: shown as unknown ("—").
-SK_HEALTH_WELFARE_STATUS = os.environ.get("SK_HEALTH_WELFARE_STATUS", "")
+SK_HEALTH_WELFARE_STATUS = os.environ.get(
+    "SK_HEALTH_WELFARE_STATUS", "smartkampung.welfare.selectors.welfare_status_for_households"
+)
 SK_DEMO_SEEDERS.append("smartkampung.health.demo.seed")
 
 # --- field ---

@@ -29,3 +29,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["OPTIONS"]["init_command"] = (  # noqa: F405
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON;"
     )
+
+# Welfare: no process-wide programme cache (each test builds its own programmes).
+SK_WELFARE_RULES_CACHE_SECONDS = 0

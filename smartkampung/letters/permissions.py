@@ -13,6 +13,8 @@ COUNTER_ROLES = frozenset({Role.VILLAGE_OPERATOR, Role.VILLAGE_SECRETARY})
 VILLAGE_LETTER_STAFF = frozenset({Role.VILLAGE_OPERATOR, Role.VILLAGE_SECRETARY, Role.VILLAGE_HEAD})
 # Who sees the regency view (aggregates, backlog, the health office's SPM list).
 OVERVIEW_ROLES = frozenset({Role.REGENCY_OFFICER, Role.INSPECTOR, Role.DISTRICT_OFFICER})
+# The SPM list (masked): also the health office, whose free care the SPM opens (issue 13).
+SPM_LIST_ROLES = OVERVIEW_ROLES | {Role.HEALTH_OFFICER}
 DEFAULT_VERIFIER_ROLES = (Role.VILLAGE_OPERATOR, Role.VILLAGE_SECRETARY)
 DEFAULT_APPROVER_ROLES = (Role.VILLAGE_HEAD,)
 # Roles a letter type may name as checker or approver (held on a village).

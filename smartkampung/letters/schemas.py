@@ -81,6 +81,10 @@ class ReasonIn(Schema):
     reason: str = Field(min_length=1, max_length=1000)
 
 
+class ApproveIn(Schema):
+    reason: str = Field("", max_length=1000)
+
+
 class VillageCountOut(Schema):
     code: str
     name: str

@@ -31,6 +31,7 @@ from .models import (
 )
 from .permissions import (
     OVERVIEW_ROLES,
+    SPM_LIST_ROLES,
     VILLAGE_LETTER_STAFF,
     can_view_request,
     regency_code_of,
@@ -200,9 +201,11 @@ class OverviewScope:
     year: int
 
 
-def overview_scope(*, actor: Any, region_code: str | None, year: int | None) -> OverviewScope:
+def overview_scope(
+    *, actor: Any, region_code: str | None, year: int | None, roles: Any = OVERVIEW_ROLES
+) -> OverviewScope:
     """The region the actor may see aggregates for (404 outside their scope)."""
-    codes = scope_codes(actor, OVERVIEW_ROLES)
+    codes = scope_codes(actor, roles)
     if not codes:
         raise NotFound(_("Not found."))
     code = region_code or codes[0]
@@ -223,7 +226,7 @@ SPM_CODE = "spm"
 
 def spm_issued_list(*, actor: Any, region_code: str, year: int) -> QuerySet[Letter]:
     """Signed SPM letters of a region and year (for the health office), newest first."""
-    overview_scope(actor=actor, region_code=region_code, year=year)
+    overview_scope(actor=actor, region_code=region_code, year=year, roles=SPM_LIST_ROLES)
     return (
         _letters_in(region_code, year)
         .filter(letter_type__code=SPM_CODE, signed_at__isnull=False)

@@ -31,6 +31,9 @@ def people(regions_loaded: Any, settings: Any, live_server: Any) -> dict[str, An
     settings.SK_LETTERS_KEY_ALGORITHM = "ec"
     settings.SK_PUBLIC_BASE_URL = live_server.url
     settings.SK_LETTERS_NOTIFICATION_BACKEND = "smartkampung.letters.notifications.LocmemBackend"
+    # The applicant is outside the welfare register; tests/browser/test_welfare_spm.py walks
+    # the SPM approval with welfare's check (SK_LETTER_APPROVAL_CHECKS).
+    settings.SK_LETTER_APPROVAL_CHECKS = []
     letter_types_install_defaults(regency_code="35.10")
     operator = User.objects.create_user(username="operator.sarongan", password=PASSWORD)
     RoleAssignment.objects.create(

@@ -9,6 +9,7 @@ from smartkampung.core.api import ERRORS
 from smartkampung.core.privacy import mask_identifier, mask_name
 
 from .. import selectors
+from ..permissions import SPM_LIST_ROLES
 from ..schemas import OverviewOut, SpmOut
 
 router = Router(tags=["letters"])
@@ -34,7 +35,9 @@ def overview(
 def spm(
     request: HttpRequest, region: str | None = None, year: int | None = None
 ) -> list[dict[str, object]]:
-    scope = selectors.overview_scope(actor=request.user, region_code=region, year=year)
+    scope = selectors.overview_scope(
+        actor=request.user, region_code=region, year=year, roles=SPM_LIST_ROLES
+    )
     today = timezone.localdate()
     return [
         {

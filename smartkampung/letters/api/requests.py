@@ -17,9 +17,18 @@ from smartkampung.core.uploads import read_limited
 from smartkampung.population.models import Resident
 
 from .. import selectors
+from ..exceptions import LetterInvalid
 from ..models import LetterRequest, Notification
 from ..permissions import VILLAGE_LETTER_STAFF, regency_code_of
-from ..schemas import NoteIn, NotificationOut, ReasonIn, RequestIn, RequestOut, ValuesIn
+from ..schemas import (
+    ApproveIn,
+    NoteIn,
+    NotificationOut,
+    ReasonIn,
+    RequestIn,
+    RequestOut,
+    ValuesIn,
+)
 from ..services import requests as services
 from ..services.notifications import notifications_mark_read
 from ..views.issued import pdf_response
@@ -207,9 +216,24 @@ def return_(request: HttpRequest, request_id: int, payload: ReasonIn) -> dict[st
     "/{request_id}/approve",
     response={200: RequestOut, **ERRORS},
     summary="Approve: number, typeset and sign (village head)",
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": ApproveIn.model_json_schema()}},
+        }
+    },
 )
 def approve(request: HttpRequest, request_id: int) -> dict[str, object]:
-    services.letter_request_approve(actor=request.user, request_id=request_id)
+    # The body is optional (``{"reason": ...}``, asked for by a check in
+    # SK_LETTER_APPROVAL_CHECKS, e.g. an SPM outside the welfare register), so that clients
+    # that post no body keep working.
+    reason = ""
+    if request.content_type == "application/json" and request.body.strip():
+        try:
+            reason = ApproveIn.model_validate_json(request.body).reason
+        except ValueError as exc:
+            raise LetterInvalid(_("The fields are not valid."), code="invalid_body") from exc
+    services.letter_request_approve(actor=request.user, request_id=request_id, reason=reason)
     return _get(request, request_id)
 
 

@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -362,15 +363,30 @@ def letter_request_reject(*, actor: Any, request_id: int, reason: str) -> Letter
     return request
 
 
-def letter_request_approve(*, actor: Any, request_id: int) -> LetterRequest:
+def approval_checks() -> list[Any]:
+    """The callables named in ``SK_LETTER_APPROVAL_CHECKS`` (``check(*, request, actor, reason)``
+    returning a refusal message or None), resolved on each call like budgets'
+    ``SK_DISBURSEMENT_CHECKS``: welfare registers its SPM check there, so letters never imports
+    welfare."""
+    return [import_string(path) for path in getattr(settings, "SK_LETTER_APPROVAL_CHECKS", [])]
+
+
+def letter_request_approve(*, actor: Any, request_id: int, reason: str = "") -> LetterRequest:
     """The village head approves: the letter is numbered, then typeset and signed with the
-    head's key. If signing fails the letter keeps its number and is signed on retry."""
+    head's key. If signing fails the letter keeps its number and is signed on retry.
+
+    Every check in ``SK_LETTER_APPROVAL_CHECKS`` runs first (``reason``: what the head typed,
+    e.g. why an SPM is issued outside the welfare register); a refusal changes nothing."""
     request = _load(actor, request_id)
     if not can_approve(actor, request.letter_type.approver_roles, request.village_id):
         raise PermissionDenied(_("Only the village head decides on letters."))
     with transaction.atomic():
         request = _locked(request.pk)
         _require_state(request, RequestStatus.VERIFIED)
+        for check in approval_checks():
+            refusal = check(request=request, actor=actor, reason=reason)
+            if refusal:
+                raise LetterConflict(str(refusal), code="approval_refused")
         resident = Resident.objects.select_related("village__parent__parent", "household").get(
             pk=request.resident_id
         )

@@ -38,6 +38,9 @@ def fast_letter_settings(settings: Any) -> None:
     settings.SK_LETTERS_NOTIFICATION_BACKEND = "smartkampung.letters.notifications.LocmemBackend"
     settings.SK_PUBLIC_BASE_URL = "https://sk.example.go.id"
     LocmemBackend.outbox.clear()
+    # Welfare's SPM check (SK_LETTER_APPROVAL_CHECKS) has its own tests in
+    # smartkampung/welfare/tests/test_spm.py; the letters flow is tested without it.
+    settings.SK_LETTER_APPROVAL_CHECKS = []
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from smartkampung.accounts.permissions import Role, has_role_anywhere
 from .. import selectors
 from ..permissions import (
     COUNTER_ROLES,
+    SPM_LIST_ROLES,
     VILLAGE_LETTER_STAFF,
     can_manage_letter_types,
     can_view_overview,
@@ -28,6 +29,7 @@ def hub(request: HttpRequest) -> HttpResponse:
             "is_staff": has_role_anywhere(user, VILLAGE_LETTER_STAFF),
             "at_counter": has_role_anywhere(user, COUNTER_ROLES),
             "can_overview": can_view_overview(user),
+            "can_spm_list": has_role_anywhere(user, SPM_LIST_ROLES),
             "can_manage": can_manage_letter_types(user),
             "unread": selectors.notification_list(actor=user, unread_only=True).count(),
         },

@@ -17,6 +17,7 @@ from smartkampung.core.privacy import mask_identifier, mask_name
 from smartkampung.regions.models import Level
 
 from .. import selectors
+from ..permissions import SPM_LIST_ROLES
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -77,6 +78,7 @@ def spm_list(request: HttpRequest) -> HttpResponse:
         actor=request.user,
         region_code=request.GET.get("region") or None,
         year=_int_or_none(request.GET.get("year")),
+        roles=SPM_LIST_ROLES,
     )
     letters = selectors.spm_issued_list(
         actor=request.user, region_code=scope.region.code, year=scope.year

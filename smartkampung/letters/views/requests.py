@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from smartkampung.accounts.permissions import has_role_anywhere
 from smartkampung.core.exceptions import DomainError, NotFound
+from smartkampung.core.navigation import collect_from_apps
 from smartkampung.core.pagination import paginate
 from smartkampung.core.privacy import mask_identifier
 from smartkampung.core.uploads import read_limited
@@ -196,6 +198,17 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             in (RequestStatus.DRAFT, RequestStatus.RETURNED, RequestStatus.SUBMITTED),
             "reason_form": ReasonForm(),
             "today": timezone.localdate(),
+            # Sections other apps add (welfare: the SPM applicant's welfare status).
+            "panels": collect_from_apps(
+                "letter_request_panels",
+                request,
+                item,
+                {
+                    "can_approve": item.status == RequestStatus.VERIFIED
+                    and can_approve(user, letter_type.approver_roles, item.village_id),
+                    "approve_url": reverse("letters:request_action", args=[item.pk, "approve"]),
+                },
+            ),
         },
     )
 
@@ -215,7 +228,7 @@ _ACTIONS: dict[str, tuple[Callable[..., Any], bool, Promise]] = {
     ),
     "approve": (
         services.letter_request_approve,
-        False,
+        True,  # optional: a check in SK_LETTER_APPROVAL_CHECKS may ask for a reason
         gettext_lazy("The letter has been approved and signed."),
     ),
     "reject": (

@@ -1,0 +1,168 @@
+"""Regency reports over enrolments and the register — aggregates first, names never.
+
+Recipients per programme, village and kecamatan; the overlap matrix between programmes (how
+many households receive both); exclusion errors (poorest-decile households receiving nothing)
+and inclusion errors (households above a programme's ceiling, or outside the register, that
+receive it). Scoped: the social office and regency officers (``REPORT_ROLES``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from smartkampung.accounts.permissions import has_role_anywhere, scope_codes, scope_q
+from smartkampung.core.exceptions import NotFound
+
+from .models import AidProgramme, Enrolment, EnrolmentStatus, RegisterEntry
+from .permissions import REPORT_ROLES
+
+
+def _require(actor: Any) -> None:
+    if not has_role_anywhere(actor, REPORT_ROLES):
+        raise NotFound(_("Not found."))
+
+
+def exclusion_decile() -> int:
+    return int(getattr(settings, "SK_WELFARE_EXCLUSION_DECILE", 2))
+
+
+def recipients(*, actor: Any, period: str) -> list[dict[str, Any]]:
+    """[{programme, village, village_name, district_name, n}] for active enrolments."""
+    _require(actor)
+    return list(
+        Enrolment.objects.filter(scope_q(actor, REPORT_ROLES), period=period, status="active")
+        .values("programme__code", "village_id", "village__name", "village__parent__name")
+        .annotate(n=Count("pk"))
+        .order_by("programme__code", "village_id")
+    )
+
+
+@dataclass
+class Overlap:
+    codes: list[str]
+    totals: dict[str, int]
+    pairs: dict[tuple[str, str], int]
+
+    def rows(self) -> list[tuple[str, list[int]]]:
+        return [(a, [self.pairs.get((a, b), 0) for b in self.codes]) for a in self.codes]
+
+
+def overlap_matrix(*, actor: Any, period: str) -> Overlap:
+    """Households enrolled in both programmes A and B in ``period`` (diagonal: in A).
+
+    One pass over the period's enrolments (index ``enrol_period``): each household's set of
+    programmes becomes a bit mask in SQL, the database counts households per mask (a few
+    hundred distinct masks), and the pairs are summed here — no self-join."""
+    _require(actor)
+    programmes = list(AidProgramme.objects.order_by("code").values_list("pk", "code"))[:62]
+    bit = {pk: 1 << i for i, (pk, _code) in enumerate(programmes)}
+    code_of_bit = {1 << i: code for i, (_pk, code) in enumerate(programmes)}
+    table = Enrolment._meta.db_table
+    cases = " ".join("WHEN %s THEN %s" for _pk in bit)
+    params: list[Any] = [v for pk, b in bit.items() for v in (pk, b)] + [period]
+    scope_sql = []
+    for code in scope_codes(actor, REPORT_ROLES):
+        scope_sql.append("village_id = %s OR village_id LIKE %s")
+        params += [code, code + ".%"]
+    where_scope = " OR ".join(scope_sql) or "1 = 0"
+    # The table name is the model's and every value is a parameter.
+    sql = (
+        "SELECT mask, COUNT(*) FROM ("  # noqa: S608
+        f"SELECT household_id, SUM(DISTINCT CASE programme_id {cases} ELSE 0 END) AS mask "
+        f"FROM {table} WHERE period = %s AND status = 'active' AND ({where_scope}) "
+        "GROUP BY household_id) AS households GROUP BY mask"
+    )
+    pairs: dict[tuple[str, str], int] = defaultdict(int)
+    if bit:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for mask, n in cursor.fetchall():
+                held = [code for b, code in code_of_bit.items() if int(mask) & b]
+                for a in held:
+                    for b in held:
+                        pairs[(a, b)] += int(n)
+    codes = sorted({a for a, _b in pairs}) or [code for _pk, code in programmes]
+    return Overlap(codes=codes, totals={c: pairs.get((c, c), 0) for c in codes}, pairs=dict(pairs))
+
+
+def exclusion_errors(*, actor: Any, period: str) -> QuerySet[RegisterEntry]:
+    """Current register households of the poorest deciles (``SK_WELFARE_EXCLUSION_DECILE``)
+    enrolled in no programme in ``period``."""
+    _require(actor)
+    enrolled = Enrolment.objects.filter(
+        household_id=OuterRef("household_id"), period=period, status=EnrolmentStatus.ACTIVE
+    )
+    return (
+        RegisterEntry.objects.filter(
+            scope_q(actor, REPORT_ROLES), valid_to__isnull=True, decile__lte=exclusion_decile()
+        )
+        .filter(~Exists(enrolled))
+        .select_related("village", "household")
+        .order_by("village_id", "decile", "pk")
+    )
+
+
+def inclusion_errors(*, actor: Any, period: str) -> QuerySet[Enrolment]:
+    """Active enrolments of programmes with a decile ceiling whose household is above the
+    ceiling or not in the register now."""
+    _require(actor)
+    within = RegisterEntry.objects.filter(
+        household_id=OuterRef("household_id"),
+        valid_to__isnull=True,
+        decile__lte=OuterRef("programme__decile_max"),
+    )
+    return (
+        Enrolment.objects.filter(
+            scope_q(actor, REPORT_ROLES),
+            period=period,
+            status=EnrolmentStatus.ACTIVE,
+            programme__decile_max__isnull=False,
+        )
+        .filter(~Exists(within))
+        .select_related("programme", "village", "household")
+        .order_by("village_id", "programme__code", "pk")
+    )
+
+
+def error_counts(*, actor: Any, period: str) -> list[dict[str, Any]]:
+    """Exclusion and inclusion errors per village (no names)."""
+    counts: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"village": "", "name": "", "exclusion": 0, "inclusion": 0}
+    )
+    for row in (
+        exclusion_errors(actor=actor, period=period)
+        .order_by()
+        .values("village_id", "village__name")
+        .annotate(n=Count("pk"))
+    ):
+        c = counts[row["village_id"]]
+        c.update(village=row["village_id"], name=row["village__name"], exclusion=row["n"])
+    for row in (
+        inclusion_errors(actor=actor, period=period)
+        .order_by()
+        .values("village_id", "village__name")
+        .annotate(n=Count("pk"))
+    ):
+        c = counts[row["village_id"]]
+        c.update(village=row["village_id"], name=row["village__name"], inclusion=row["n"])
+    return sorted(counts.values(), key=lambda c: c["village"])
+
+
+def public_recipient_counts(*, village_code: str, period: str) -> dict[str, int]:
+    """Recipients per programme of one village (actor-free aggregate for the portal, which
+    applies its small-cell suppression before showing them)."""
+    return dict(
+        Enrolment.objects.filter(
+            Q(village_id=village_code), period=period, status=EnrolmentStatus.ACTIVE
+        )
+        .values_list("programme__code")
+        .annotate(n=Count("pk"))
+        .values_list("programme__code", "n")
+    )
