@@ -6,7 +6,8 @@ from smartkampung.accounts.permissions import can_view_audit
 from smartkampung.core.api import ERRORS
 from smartkampung.core.exceptions import NotFound
 
-from .schemas import AuditEventOut, AuditFilter
+from .checkpoints import checkpoint_publication
+from .schemas import AuditEventOut, AuditFilter, CheckpointsOut
 from .selectors import audit_event_list
 
 router = Router(tags=["audit"])
@@ -32,3 +33,13 @@ def events(request: HttpRequest, filters: Query[AuditFilter]) -> list[dict[str, 
         }
         for e in qs
     ]
+
+
+@router.get(
+    "/checkpoints",
+    response={200: CheckpointsOut, **ERRORS},
+    auth=None,
+    summary="Signed checkpoints of the audit chain (public)",
+)
+def checkpoints(request: HttpRequest) -> dict[str, object]:
+    return checkpoint_publication()
