@@ -14,7 +14,7 @@ from typing import Any
 
 import pyotp
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_backends
 from django.contrib.auth import password_validation as pv
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -164,33 +164,66 @@ def _window_start() -> Any:
     return timezone.now() - timedelta(minutes=settings.SK_LOCKOUT_WINDOW_MINUTES)
 
 
+def _hashed(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def user_for_login_name(name: str) -> User | None:
+    """The account a typed login name belongs to (a username, a citizen's NIK), asking each
+    authentication backend that knows how (``user_for_login_name``); None if none does."""
+    for backend in get_backends():
+        finder = getattr(backend, "user_for_login_name", None)
+        if finder is None:
+            continue
+        user = finder(name)
+        if isinstance(user, User):
+            return user
+    return None
+
+
+def _user_key(user_id: int) -> str:
+    return _hashed(f"user:{user_id}")
+
+
 def _account_key(username: str) -> str:
-    return hashlib.sha256(username.strip().lower().encode()).hexdigest()
+    """One failure counter per person: the account's, whatever name was typed for it; for a
+    name that belongs to no account, the typed name's (hashed, never stored in clear)."""
+    user = user_for_login_name(username)
+    if user is not None:
+        return _user_key(user.pk)
+    return _hashed(username.strip().lower())
 
 
-def login_is_locked(*, username: str, address: str | None) -> bool:
-    """Locked when the account or the address has too many recent failures."""
+def _account_locked(account_key: str, address: str | None) -> bool:
     since = _window_start()
     recent = LoginFailure.objects.filter(created_at__gte=since)
-    if (
-        recent.filter(account_key=_account_key(username)).count()
-        >= settings.SK_LOCKOUT_ACCOUNT_FAILURES
-    ):
+    if recent.filter(account_key=account_key).count() >= settings.SK_LOCKOUT_ACCOUNT_FAILURES:
         return True
     return bool(
         address and recent.filter(address=address).count() >= settings.SK_LOCKOUT_ADDRESS_FAILURES
     )
 
 
-def login_failure_record(*, username: str, address: str | None, reason: str) -> None:
+def login_is_locked(*, username: str, address: str | None) -> bool:
+    """Locked when the account or the address has too many recent failures."""
+    return _account_locked(_account_key(username), address)
+
+
+def login_failure_record(
+    *, username: str, address: str | None, reason: str, user: User | None = None
+) -> None:
+    """Count one failure against the person (``user`` when known, else the account the typed
+    name belongs to) and the address."""
+    key = _user_key(user.pk) if user is not None else _account_key(username)
     with transaction.atomic():
-        LoginFailure.objects.create(account_key=_account_key(username), address=address)
+        LoginFailure.objects.create(account_key=key, address=address)
         shown = mask_identifier(username) if username.strip().isdigit() else username[:150]
         audit.record(None, "accounts.login_failed", None, {"username": shown, "reason": reason})
 
 
-def _lockout_guard(username: str, address: str | None) -> None:
-    if login_is_locked(username=username, address=address):
+def _lockout_guard(username: str, address: str | None, *, user: User | None = None) -> None:
+    key = _user_key(user.pk) if user is not None else _account_key(username)
+    if _account_locked(key, address):
         raise LockedOut(
             _(
                 "Too many failed attempts. Logging in is blocked for %(minutes)d minutes; "
@@ -217,9 +250,9 @@ def login_check_password(*, request: HttpRequest, username: str, password: str) 
 def login_check_second_factor(*, request: HttpRequest, user: User, code: str) -> None:
     """Second factor for users with two-factor login on; a wrong code counts as a failure."""
     address = client_address(request)
-    _lockout_guard(user.username, address)
+    _lockout_guard(user.username, address, user=user)
     if not code or not totp_verify(user=user, code=code):
-        login_failure_record(username=user.username, address=address, reason="totp")
+        login_failure_record(username=user.username, address=address, reason="totp", user=user)
         raise LoginRefused(
             _("The authenticator code is wrong."), code=AccountErrorCode.TOTP_INVALID
         )
@@ -228,7 +261,7 @@ def login_check_second_factor(*, request: HttpRequest, user: User, code: str) ->
 def login_succeeded(*, user: User) -> None:
     """Clear the account's failure count and record the login."""
     with transaction.atomic():
-        LoginFailure.objects.filter(account_key=_account_key(user.username)).delete()
+        LoginFailure.objects.filter(account_key=_user_key(user.pk)).delete()
         audit.record(user, "accounts.login", user, {})
 
 
