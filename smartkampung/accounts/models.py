@@ -62,6 +62,9 @@ class User(AbstractUser):
     # TOTP secret, encrypted at rest (accounts.crypto); empty when two-factor login is off.
     totp_secret_encrypted = models.TextField(blank=True, default="")
     totp_enabled = models.BooleanField(_("two-factor login"), default=False)
+    # A new secret being enrolled (encrypted): the current one stays in force until the new
+    # one is confirmed with a code from it.
+    totp_pending_secret_encrypted = models.TextField(blank=True, default="")
     totp_last_step = models.BigIntegerField(default=0)  # refuses replay of a used code
     must_change_password = models.BooleanField(default=False)
     # A citizen's account: logs in with the NIK only; its username is an internal label.

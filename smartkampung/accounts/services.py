@@ -284,50 +284,89 @@ def login_authenticate(
 # --- two-factor login (TOTP) ------------------------------------------------------------------
 
 
-def totp_begin(*, actor: User) -> str:
-    """Create a new secret (not yet active) and return its provisioning URI for the QR code."""
+def _require_password(actor: User, password: str) -> None:
+    if not password or not actor.check_password(password):
+        raise AccountError(
+            _("The current password is wrong."), code=AccountErrorCode.INVALID_CREDENTIALS
+        )
+
+
+def totp_begin(*, actor: User, password: str) -> str:
+    """Start enrolling an authenticator (first time or a replacement), confirmed with the
+    password. The new secret waits until ``totp_confirm``; a factor already on stays on and
+    keeps working, so starting an enrolment never switches two-factor login off. Returns the
+    provisioning URI for the QR code."""
+    _require_password(actor, password)
     secret = pyotp.random_base32()
-    actor.totp_secret_encrypted = encrypt_text(secret, purpose=TOTP_PURPOSE)
-    actor.totp_enabled = False
-    actor.save(update_fields=["totp_secret_encrypted", "totp_enabled"])
+    with transaction.atomic():
+        actor.totp_pending_secret_encrypted = encrypt_text(secret, purpose=TOTP_PURPOSE)
+        actor.save(update_fields=["totp_pending_secret_encrypted"])
+        audit.record(actor, "accounts.totp_begin", actor, {"replacing": actor.totp_enabled})
     return pyotp.TOTP(secret).provisioning_uri(name=actor.username, issuer_name="Smart Kampung")
 
 
-def totp_verify(*, user: User, code: str) -> bool:
-    """Check a code (±1 step of 30 s) and refuse a code that was already used."""
-    if not user.totp_secret_encrypted:
-        return False
-    totp = pyotp.TOTP(decrypt_text(user.totp_secret_encrypted, purpose=TOTP_PURPOSE))
+def _totp_step_matching(secret: str, code: str, last_step: int) -> int | None:
+    totp = pyotp.TOTP(secret)
     code = "".join(ch for ch in code if ch.isdigit())
     now_step = int(time.time()) // 30
     for step in (now_step - 1, now_step, now_step + 1):
-        if step > user.totp_last_step and secrets.compare_digest(totp.at(step * 30), code):
-            User.objects.filter(pk=user.pk).update(totp_last_step=step)
-            user.totp_last_step = step
-            return True
-    return False
+        if step > last_step and secrets.compare_digest(totp.at(step * 30), code):
+            return step
+    return None
+
+
+def totp_verify(*, user: User, code: str) -> bool:
+    """Check a code of the active secret (±1 step of 30 s); a used code is refused."""
+    if not user.totp_secret_encrypted:
+        return False
+    secret = decrypt_text(user.totp_secret_encrypted, purpose=TOTP_PURPOSE)
+    step = _totp_step_matching(secret, code, user.totp_last_step)
+    if step is None:
+        return False
+    User.objects.filter(pk=user.pk).update(totp_last_step=step)
+    user.totp_last_step = step
+    return True
 
 
 def totp_confirm(*, actor: User, code: str) -> None:
-    if not totp_verify(user=actor, code=code):
+    """Confirm the enrolment with a code from the new authenticator: the new secret replaces
+    the old one (if any) and two-factor login is on."""
+    if not actor.totp_pending_secret_encrypted:
+        raise AccountError(
+            _("Start setting up the authenticator first."), code=AccountErrorCode.TOTP_INVALID
+        )
+    secret = decrypt_text(actor.totp_pending_secret_encrypted, purpose=TOTP_PURPOSE)
+    step = _totp_step_matching(secret, code, 0)
+    if step is None:
         raise AccountError(
             _("The authenticator code is wrong."), code=AccountErrorCode.TOTP_INVALID
         )
     with transaction.atomic():
+        replacing = actor.totp_enabled
+        actor.totp_secret_encrypted = actor.totp_pending_secret_encrypted
+        actor.totp_pending_secret_encrypted = ""
         actor.totp_enabled = True
-        actor.save(update_fields=["totp_enabled"])
-        audit.record(actor, "accounts.totp_enable", actor, {})
+        actor.totp_last_step = step
+        actor.save(
+            update_fields=[
+                "totp_secret_encrypted",
+                "totp_pending_secret_encrypted",
+                "totp_enabled",
+                "totp_last_step",
+            ]
+        )
+        audit.record(actor, "accounts.totp_enable", actor, {"replaced": replacing})
 
 
 def totp_disable(*, actor: User, password: str) -> None:
-    if not actor.check_password(password):
-        raise AccountError(
-            _("The current password is wrong."), code=AccountErrorCode.INVALID_CREDENTIALS
-        )
+    _require_password(actor, password)
     with transaction.atomic():
         actor.totp_enabled = False
         actor.totp_secret_encrypted = ""
-        actor.save(update_fields=["totp_enabled", "totp_secret_encrypted"])
+        actor.totp_pending_secret_encrypted = ""
+        actor.save(
+            update_fields=["totp_enabled", "totp_secret_encrypted", "totp_pending_secret_encrypted"]
+        )
         audit.record(actor, "accounts.totp_disable", actor, {})
 
 

@@ -169,7 +169,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action")
     try:
         if action == "begin":
-            uri = services.totp_begin(actor=user)
+            uri = services.totp_begin(actor=user, password=request.POST.get("password", ""))
             context["qr_svg"] = segno.make(uri, error="m").svg_inline(scale=4)
             context["secret_uri"] = uri
         elif action == "confirm":
