@@ -105,7 +105,7 @@ def login_2fa_view(request: HttpRequest) -> HttpResponse:
     if pending and time.time() - pending.get("at", 0) < PENDING_2FA_SECONDS:
         user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
         if user is not None and pending.get("backend") in settings.AUTHENTICATION_BACKENDS:
-            user.backend = pending["backend"]
+            setattr(user, "backend", pending["backend"])  # noqa: B010 - set by authenticate()
     if user is None:
         request.session.pop(PENDING_2FA_KEY, None)
         messages.error(request, _("Your login took too long. Please start again."))

@@ -1,9 +1,9 @@
 from django.http import HttpRequest
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from smartkampung.accounts.permissions import can_view_audit
-from smartkampung.core.api import ERRORS
+from smartkampung.core.api import ERRORS, BoundedLimitOffsetPagination
 from smartkampung.core.exceptions import NotFound
 
 from .checkpoints import checkpoint_publication
@@ -14,7 +14,7 @@ router = Router(tags=["audit"])
 
 
 @router.get("/events", response={200: list[AuditEventOut], **ERRORS}, summary="Audit trail")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def events(request: HttpRequest, filters: Query[AuditFilter]) -> list[dict[str, object]]:
     if not can_view_audit(request.user):
         raise NotFound()
