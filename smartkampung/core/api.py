@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.conf import settings
+from django.db import DataError
 from django.http import (
     Http404,
     HttpRequest,
@@ -140,6 +141,18 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return error_response(api, request, 404, "not_found", _("Not found."))
+
+    @api.exception_handler(DataError)
+    def unstorable_value(request: HttpRequest, exc: DataError) -> HttpResponse:
+        # A value the database cannot store (PostgreSQL refuses NUL characters in text, and
+        # numbers beyond a column's range): bad input, answered like a validation error.
+        return error_response(
+            api,
+            request,
+            422,
+            "invalid_input",
+            _("The request contains a value that cannot be stored (e.g. a NUL character)."),
+        )
 
     @api.exception_handler(OverflowError)
     def number_too_large(request: HttpRequest, exc: OverflowError) -> HttpResponse:

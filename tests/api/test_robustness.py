@@ -105,3 +105,12 @@ def test_an_id_beyond_64_bits_is_a_4xx(officer: Any) -> None:
 def test_a_path_without_its_slash_is_still_redirected(officer: Any) -> None:
     response = officer.get("/api/v1/regions")
     assert response.status_code == 301 and response["Location"].endswith("/api/v1/regions/")
+
+
+def test_a_nul_character_is_never_a_server_error(officer: Any) -> None:
+    """PostgreSQL refuses NUL in text: the probe's generated names made that a 500."""
+    response = officer.post(
+        "/api/v1/tokens", {"name": "field\x00app"}, content_type="application/json"
+    )
+    assert response.status_code < 500
+    assert response["Content-Type"].startswith("application/json")
