@@ -1,9 +1,15 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from smartkampung.core.api import api_not_found
 
 from .api import api
 
 urlpatterns = [
+    # The API's root (no documentation page is served) and whatever no API operation matches
+    # are still JSON answers (ADR 0062).
+    path("api/v1/", api_not_found),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<rest>.*)$", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("smartkampung.core.urls")),
     path("v/", include("smartkampung.letters.public_urls")),

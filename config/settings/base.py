@@ -141,7 +141,7 @@ CACHES = {
 
 # --- accounts -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["smartkampung.accounts.backends.UsernameBackend"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -270,6 +270,12 @@ LOGGING = {
 SK_ANONYMOUS_HOME_URL = os.environ.get("SK_ANONYMOUS_HOME_URL", "/accounts/login/")
 # Key for secrets at rest (TOTP seeds, letter-signing keys); derived from SECRET_KEY if unset.
 SK_ENCRYPTION_KEY = os.environ.get("SK_ENCRYPTION_KEY", "")
+# Signed audit checkpoints are appended here too (outside the database; keep it in the backups).
+SK_AUDIT_CHECKPOINT_FILE = os.environ.get(
+    "SK_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl")
+)
+# audit_verify warns when events are older than this without a checkpoint (cron runs hourly).
+SK_AUDIT_CHECKPOINT_MAX_AGE_HOURS = float(os.environ.get("SK_AUDIT_CHECKPOINT_MAX_AGE_HOURS", "2"))
 
 
 # --- projects ---

@@ -62,8 +62,13 @@ class User(AbstractUser):
     # TOTP secret, encrypted at rest (accounts.crypto); empty when two-factor login is off.
     totp_secret_encrypted = models.TextField(blank=True, default="")
     totp_enabled = models.BooleanField(_("two-factor login"), default=False)
+    # A new secret being enrolled (encrypted): the current one stays in force until the new
+    # one is confirmed with a code from it.
+    totp_pending_secret_encrypted = models.TextField(blank=True, default="")
     totp_last_step = models.BigIntegerField(default=0)  # refuses replay of a used code
     must_change_password = models.BooleanField(default=False)
+    # A citizen's account: logs in with the NIK only; its username is an internal label.
+    login_with_nik = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -99,7 +104,9 @@ class RoleAssignment(models.Model):
 class LoginFailure(models.Model):
     """One failed login; recent rows decide lockout per account and per address.
 
-    The attempted username is kept only as a SHA-256 (a citizen's username is their NIK)."""
+    ``account_key`` is a SHA-256: of the account the typed name belongs to (one counter per
+    person, whatever name they typed), or of the typed name when it belongs to no account (a
+    citizen's login name is their NIK, never stored in clear)."""
 
     account_key = models.CharField(max_length=64, db_index=True)
     address = models.GenericIPAddressField(null=True, blank=True, db_index=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyotp
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_backends
 from django.contrib.auth import password_validation as pv
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -164,33 +164,66 @@ def _window_start() -> Any:
     return timezone.now() - timedelta(minutes=settings.SK_LOCKOUT_WINDOW_MINUTES)
 
 
+def _hashed(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def user_for_login_name(name: str) -> User | None:
+    """The account a typed login name belongs to (a username, a citizen's NIK), asking each
+    authentication backend that knows how (``user_for_login_name``); None if none does."""
+    for backend in get_backends():
+        finder = getattr(backend, "user_for_login_name", None)
+        if finder is None:
+            continue
+        user = finder(name)
+        if isinstance(user, User):
+            return user
+    return None
+
+
+def _user_key(user_id: int) -> str:
+    return _hashed(f"user:{user_id}")
+
+
 def _account_key(username: str) -> str:
-    return hashlib.sha256(username.strip().lower().encode()).hexdigest()
+    """One failure counter per person: the account's, whatever name was typed for it; for a
+    name that belongs to no account, the typed name's (hashed, never stored in clear)."""
+    user = user_for_login_name(username)
+    if user is not None:
+        return _user_key(user.pk)
+    return _hashed(username.strip().lower())
 
 
-def login_is_locked(*, username: str, address: str | None) -> bool:
-    """Locked when the account or the address has too many recent failures."""
+def _account_locked(account_key: str, address: str | None) -> bool:
     since = _window_start()
     recent = LoginFailure.objects.filter(created_at__gte=since)
-    if (
-        recent.filter(account_key=_account_key(username)).count()
-        >= settings.SK_LOCKOUT_ACCOUNT_FAILURES
-    ):
+    if recent.filter(account_key=account_key).count() >= settings.SK_LOCKOUT_ACCOUNT_FAILURES:
         return True
     return bool(
         address and recent.filter(address=address).count() >= settings.SK_LOCKOUT_ADDRESS_FAILURES
     )
 
 
-def login_failure_record(*, username: str, address: str | None, reason: str) -> None:
+def login_is_locked(*, username: str, address: str | None) -> bool:
+    """Locked when the account or the address has too many recent failures."""
+    return _account_locked(_account_key(username), address)
+
+
+def login_failure_record(
+    *, username: str, address: str | None, reason: str, user: User | None = None
+) -> None:
+    """Count one failure against the person (``user`` when known, else the account the typed
+    name belongs to) and the address."""
+    key = _user_key(user.pk) if user is not None else _account_key(username)
     with transaction.atomic():
-        LoginFailure.objects.create(account_key=_account_key(username), address=address)
+        LoginFailure.objects.create(account_key=key, address=address)
         shown = mask_identifier(username) if username.strip().isdigit() else username[:150]
         audit.record(None, "accounts.login_failed", None, {"username": shown, "reason": reason})
 
 
-def _lockout_guard(username: str, address: str | None) -> None:
-    if login_is_locked(username=username, address=address):
+def _lockout_guard(username: str, address: str | None, *, user: User | None = None) -> None:
+    key = _user_key(user.pk) if user is not None else _account_key(username)
+    if _account_locked(key, address):
         raise LockedOut(
             _(
                 "Too many failed attempts. Logging in is blocked for %(minutes)d minutes; "
@@ -217,9 +250,9 @@ def login_check_password(*, request: HttpRequest, username: str, password: str) 
 def login_check_second_factor(*, request: HttpRequest, user: User, code: str) -> None:
     """Second factor for users with two-factor login on; a wrong code counts as a failure."""
     address = client_address(request)
-    _lockout_guard(user.username, address)
+    _lockout_guard(user.username, address, user=user)
     if not code or not totp_verify(user=user, code=code):
-        login_failure_record(username=user.username, address=address, reason="totp")
+        login_failure_record(username=user.username, address=address, reason="totp", user=user)
         raise LoginRefused(
             _("The authenticator code is wrong."), code=AccountErrorCode.TOTP_INVALID
         )
@@ -228,7 +261,7 @@ def login_check_second_factor(*, request: HttpRequest, user: User, code: str) ->
 def login_succeeded(*, user: User) -> None:
     """Clear the account's failure count and record the login."""
     with transaction.atomic():
-        LoginFailure.objects.filter(account_key=_account_key(user.username)).delete()
+        LoginFailure.objects.filter(account_key=_user_key(user.pk)).delete()
         audit.record(user, "accounts.login", user, {})
 
 
@@ -251,50 +284,89 @@ def login_authenticate(
 # --- two-factor login (TOTP) ------------------------------------------------------------------
 
 
-def totp_begin(*, actor: User) -> str:
-    """Create a new secret (not yet active) and return its provisioning URI for the QR code."""
+def _require_password(actor: User, password: str) -> None:
+    if not password or not actor.check_password(password):
+        raise AccountError(
+            _("The current password is wrong."), code=AccountErrorCode.INVALID_CREDENTIALS
+        )
+
+
+def totp_begin(*, actor: User, password: str) -> str:
+    """Start enrolling an authenticator (first time or a replacement), confirmed with the
+    password. The new secret waits until ``totp_confirm``; a factor already on stays on and
+    keeps working, so starting an enrolment never switches two-factor login off. Returns the
+    provisioning URI for the QR code."""
+    _require_password(actor, password)
     secret = pyotp.random_base32()
-    actor.totp_secret_encrypted = encrypt_text(secret, purpose=TOTP_PURPOSE)
-    actor.totp_enabled = False
-    actor.save(update_fields=["totp_secret_encrypted", "totp_enabled"])
+    with transaction.atomic():
+        actor.totp_pending_secret_encrypted = encrypt_text(secret, purpose=TOTP_PURPOSE)
+        actor.save(update_fields=["totp_pending_secret_encrypted"])
+        audit.record(actor, "accounts.totp_begin", actor, {"replacing": actor.totp_enabled})
     return pyotp.TOTP(secret).provisioning_uri(name=actor.username, issuer_name="Smart Kampung")
 
 
-def totp_verify(*, user: User, code: str) -> bool:
-    """Check a code (±1 step of 30 s) and refuse a code that was already used."""
-    if not user.totp_secret_encrypted:
-        return False
-    totp = pyotp.TOTP(decrypt_text(user.totp_secret_encrypted, purpose=TOTP_PURPOSE))
+def _totp_step_matching(secret: str, code: str, last_step: int) -> int | None:
+    totp = pyotp.TOTP(secret)
     code = "".join(ch for ch in code if ch.isdigit())
     now_step = int(time.time()) // 30
     for step in (now_step - 1, now_step, now_step + 1):
-        if step > user.totp_last_step and secrets.compare_digest(totp.at(step * 30), code):
-            User.objects.filter(pk=user.pk).update(totp_last_step=step)
-            user.totp_last_step = step
-            return True
-    return False
+        if step > last_step and secrets.compare_digest(totp.at(step * 30), code):
+            return step
+    return None
+
+
+def totp_verify(*, user: User, code: str) -> bool:
+    """Check a code of the active secret (±1 step of 30 s); a used code is refused."""
+    if not user.totp_secret_encrypted:
+        return False
+    secret = decrypt_text(user.totp_secret_encrypted, purpose=TOTP_PURPOSE)
+    step = _totp_step_matching(secret, code, user.totp_last_step)
+    if step is None:
+        return False
+    User.objects.filter(pk=user.pk).update(totp_last_step=step)
+    user.totp_last_step = step
+    return True
 
 
 def totp_confirm(*, actor: User, code: str) -> None:
-    if not totp_verify(user=actor, code=code):
+    """Confirm the enrolment with a code from the new authenticator: the new secret replaces
+    the old one (if any) and two-factor login is on."""
+    if not actor.totp_pending_secret_encrypted:
+        raise AccountError(
+            _("Start setting up the authenticator first."), code=AccountErrorCode.TOTP_INVALID
+        )
+    secret = decrypt_text(actor.totp_pending_secret_encrypted, purpose=TOTP_PURPOSE)
+    step = _totp_step_matching(secret, code, 0)
+    if step is None:
         raise AccountError(
             _("The authenticator code is wrong."), code=AccountErrorCode.TOTP_INVALID
         )
     with transaction.atomic():
+        replacing = actor.totp_enabled
+        actor.totp_secret_encrypted = actor.totp_pending_secret_encrypted
+        actor.totp_pending_secret_encrypted = ""
         actor.totp_enabled = True
-        actor.save(update_fields=["totp_enabled"])
-        audit.record(actor, "accounts.totp_enable", actor, {})
+        actor.totp_last_step = step
+        actor.save(
+            update_fields=[
+                "totp_secret_encrypted",
+                "totp_pending_secret_encrypted",
+                "totp_enabled",
+                "totp_last_step",
+            ]
+        )
+        audit.record(actor, "accounts.totp_enable", actor, {"replaced": replacing})
 
 
 def totp_disable(*, actor: User, password: str) -> None:
-    if not actor.check_password(password):
-        raise AccountError(
-            _("The current password is wrong."), code=AccountErrorCode.INVALID_CREDENTIALS
-        )
+    _require_password(actor, password)
     with transaction.atomic():
         actor.totp_enabled = False
         actor.totp_secret_encrypted = ""
-        actor.save(update_fields=["totp_enabled", "totp_secret_encrypted"])
+        actor.totp_pending_secret_encrypted = ""
+        actor.save(
+            update_fields=["totp_enabled", "totp_secret_encrypted", "totp_pending_secret_encrypted"]
+        )
         audit.record(actor, "accounts.totp_disable", actor, {})
 
 

@@ -151,11 +151,15 @@ def assert_refused_unchanged(
     return info.value
 
 
-def totp_secret_of(user: User) -> str:
-    """The clear TOTP secret of a user (to compute codes in tests)."""
+def totp_secret_of(user: User, *, pending: bool | None = None) -> str:
+    """The clear TOTP secret of a user (to compute codes in tests): the one being enrolled if
+    there is one (or ``pending=True``), else the active one."""
     from smartkampung.core.crypto import decrypt_text
 
     from .services import TOTP_PURPOSE
 
-    user.refresh_from_db(fields=["totp_secret_encrypted"])
-    return decrypt_text(user.totp_secret_encrypted, purpose=TOTP_PURPOSE)
+    user.refresh_from_db(fields=["totp_secret_encrypted", "totp_pending_secret_encrypted"])
+    if pending is None:
+        pending = bool(user.totp_pending_secret_encrypted)
+    token = user.totp_pending_secret_encrypted if pending else user.totp_secret_encrypted
+    return decrypt_text(token, purpose=TOTP_PURPOSE)

@@ -59,7 +59,7 @@ def _safe_next(request: HttpRequest) -> str:
 
 def _finish_login(request: HttpRequest, user: User) -> HttpResponse:
     services.login_succeeded(user=user)
-    backend = getattr(user, "backend", "django.contrib.auth.backends.ModelBackend")
+    backend = getattr(user, "backend", None) or settings.AUTHENTICATION_BACKENDS[0]
     login(request, user, backend=backend)
     if user.must_change_password:
         messages.warning(request, _("Please choose a new password."))
@@ -82,7 +82,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             if user.totp_enabled:
-                request.session[PENDING_2FA_KEY] = {"user": user.pk, "at": int(time.time())}
+                request.session[PENDING_2FA_KEY] = {
+                    "user": user.pk,
+                    "at": int(time.time()),
+                    "backend": getattr(user, "backend", ""),
+                }
                 return redirect(f"{reverse('accounts:login_2fa')}?next={_safe_next(request)}")
             return _finish_login(request, user)
     return render(
@@ -100,6 +104,8 @@ def login_2fa_view(request: HttpRequest) -> HttpResponse:
     user = None
     if pending and time.time() - pending.get("at", 0) < PENDING_2FA_SECONDS:
         user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+        if user is not None and pending.get("backend") in settings.AUTHENTICATION_BACKENDS:
+            setattr(user, "backend", pending["backend"])  # noqa: B010 - set by authenticate()
     if user is None:
         request.session.pop(PENDING_2FA_KEY, None)
         messages.error(request, _("Your login took too long. Please start again."))
@@ -163,7 +169,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action")
     try:
         if action == "begin":
-            uri = services.totp_begin(actor=user)
+            uri = services.totp_begin(actor=user, password=request.POST.get("password", ""))
             context["qr_svg"] = segno.make(uri, error="m").svg_inline(scale=4)
             context["secret_uri"] = uri
         elif action == "confirm":

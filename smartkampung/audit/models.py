@@ -1,5 +1,7 @@
-"""The append-only audit trail. Each event carries the SHA-256 of its content and of the event
-before it, so that an edited, inserted or deleted row breaks the chain (``audit_verify``)."""
+"""The append-only audit trail. Each event carries a keyed hash (HMAC-SHA256, the key outside
+the database) of its content and of the event before it, so that an edited, inserted or deleted
+row breaks the chain (``audit_verify``); signed checkpoints of the chain head, kept outside the
+database too, reveal a deleted tail."""
 
 from __future__ import annotations
 
@@ -27,6 +29,9 @@ class AuditEvent(models.Model):
     data_json = models.TextField(default="{}")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # How ``hash`` was made: 0 = plain SHA-256 (events written before the chain was keyed),
+    # 1 = HMAC-SHA256 with the audit chain key (services.CHAIN_KEY_VERSION).
+    key_version = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-seq"]
@@ -59,3 +64,29 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head #{self.last_seq}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement "the chain had ``seq`` events, the last with hash ``head_hash``",
+    written at least hourly. Also appended to a file outside the database and published on the
+    public portal: deleting events after a checkpoint, or rewriting any event before it, no
+    longer matches."""
+
+    seq = models.BigIntegerField(unique=True)
+    head_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    # The signed text (canonical JSON of seq, hash, time, key id) and its Ed25519 signature.
+    statement = models.TextField()
+    signature = models.CharField(max_length=120)
+    key_id = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["-seq"]
+
+    def __str__(self) -> str:
+        return f"checkpoint #{self.seq}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise RuntimeError("audit checkpoints are append-only")
+        super().save(*args, **kwargs)

@@ -25,3 +25,15 @@ class AuditEventOut(Schema):
     scope_code: str
     data: dict[str, Any]
     hash: str
+
+
+class CheckpointOut(Schema):
+    statement: str
+    signature: str
+
+
+class CheckpointsOut(Schema):
+    algorithm: str
+    public_key: str
+    key_id: str
+    checkpoints: list[CheckpointOut]

@@ -2,13 +2,19 @@
 
 Call ``audit_record`` inside the service's transaction, as its last step: it locks the chain
 head, so recording before taking other row locks could deadlock with a concurrent writer.
+
+Each event's hash is an HMAC-SHA256 under the chain key (``keys.py``, outside the database) of
+its content and the previous hash; events written before the chain was keyed keep their plain
+SHA-256 (``key_version`` 0). ``audit_verify`` also checks the signed checkpoints
+(``checkpoints.py``), which reveal a deleted tail that the head row alone cannot.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +22,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from .keys import CHAIN_KEY_VERSION, chain_mac
 from .models import AuditEvent, AuditHead
 
 GENESIS_HASH = "0" * 64
@@ -43,6 +50,7 @@ def _event_hash(
     scope_code: str,
     data_json: str,
     prev_hash: str,
+    key_version: int = CHAIN_KEY_VERSION,
 ) -> str:
     content = json.dumps(
         [
@@ -60,7 +68,9 @@ def _event_hash(
         separators=(",", ":"),
         ensure_ascii=False,
     )
-    return hashlib.sha256(content.encode()).hexdigest()
+    if key_version == 0:  # written before the chain was keyed (migration 0003)
+        return hashlib.sha256(content.encode()).hexdigest()
+    return chain_mac(content.encode(), version=key_version)
 
 
 def _describe_target(target: Any) -> tuple[str, str, str]:
@@ -126,6 +136,7 @@ def audit_record(
             data_json=data_json,
             prev_hash=head.last_hash,
             hash=event_hash,
+            key_version=CHAIN_KEY_VERSION,
         )
         AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=event_hash)
     return event
@@ -136,34 +147,59 @@ class VerifyResult:
     ok: bool
     checked: int
     problems: list[str]
+    # Events hashed before the chain was keyed, checkpoints checked, and notes that are not
+    # forgeries (e.g. no checkpoint for a while).
+    legacy: int = 0
+    checkpoints: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def event_hash_of(event: AuditEvent) -> str:
+    """Recompute one stored event's hash with the key it was written under."""
+    return _event_hash(
+        seq=event.seq,
+        created_at=event.created_at,
+        actor_id=event.actor_id,
+        actor_label=event.actor_label,
+        action=event.action,
+        target_type=event.target_type,
+        target_id=event.target_id,
+        scope_code=event.scope_code,
+        data_json=event.data_json,
+        prev_hash=event.prev_hash,
+        key_version=event.key_version,
+    )
 
 
 def audit_verify(*, max_problems: int = 20) -> VerifyResult:
-    """Recompute the whole chain; report edited, inserted or deleted events."""
+    """Recompute the whole chain with its key; report edited, inserted or deleted events, and
+    any signed checkpoint (database or file) the chain no longer matches."""
+    from .checkpoints import CheckpointCheck
+
     problems: list[str] = []
+    checkpoints = CheckpointCheck.load()
+    problems.extend(checkpoints.problems)
     expected_prev = GENESIS_HASH
     expected_seq = 1
-    checked = 0
+    checked = legacy = 0
+    keyed_seen = False
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=5000):
         checked += 1
         if event.seq != expected_seq:
             problems.append(f"event #{expected_seq}..#{event.seq - 1} missing (deleted?)")
         if event.prev_hash != expected_prev:
             problems.append(f"event #{event.seq}: link to the previous event is broken")
-        recomputed = _event_hash(
-            seq=event.seq,
-            created_at=event.created_at,
-            actor_id=event.actor_id,
-            actor_label=event.actor_label,
-            action=event.action,
-            target_type=event.target_type,
-            target_id=event.target_id,
-            scope_code=event.scope_code,
-            data_json=event.data_json,
-            prev_hash=event.prev_hash,
-        )
-        if recomputed != event.hash:
+        if event.key_version == 0:
+            legacy += 1
+            if keyed_seen:
+                problems.append(f"event #{event.seq}: unkeyed hash after keyed events (rewritten?)")
+        else:
+            keyed_seen = True
+        if event.key_version not in (0, CHAIN_KEY_VERSION) or not hmac.compare_digest(
+            event_hash_of(event), event.hash
+        ):
             problems.append(f"event #{event.seq}: content was changed after it was written")
+        checkpoints.see(event.seq, event.hash)
         expected_prev = event.hash
         expected_seq = event.seq + 1
         if len(problems) >= max_problems:
@@ -178,4 +214,13 @@ def audit_verify(*, max_problems: int = 20) -> VerifyResult:
             f"the chain ends at #{expected_seq - 1} but the head records #{head.last_seq} "
             "(events at the end were deleted?)"
         )
-    return VerifyResult(ok=not problems, checked=checked, problems=problems)
+    if len(problems) < max_problems:
+        problems.extend(checkpoints.finish(last_seq=expected_seq - 1))
+    return VerifyResult(
+        ok=not problems,
+        checked=checked,
+        problems=problems[:max_problems],
+        legacy=legacy,
+        checkpoints=checkpoints.count,
+        warnings=checkpoints.warnings,
+    )

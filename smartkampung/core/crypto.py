@@ -14,12 +14,17 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
 
-def _fernet(purpose: str) -> Fernet:
+def derive_key(purpose: str, *, length: int = 32) -> bytes:
+    """A key for one purpose, derived from the master key (which lives outside the database:
+    SK_ENCRYPTION_KEY, else SECRET_KEY)."""
     master = (getattr(settings, "SK_ENCRYPTION_KEY", "") or settings.SECRET_KEY).encode()
-    key = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=b"smartkampung", info=purpose.encode()
+    return HKDF(
+        algorithm=hashes.SHA256(), length=length, salt=b"smartkampung", info=purpose.encode()
     ).derive(master)
-    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def _fernet(purpose: str) -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(derive_key(purpose)))
 
 
 def encrypt_bytes(data: bytes, *, purpose: str) -> str:

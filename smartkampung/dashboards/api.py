@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
-from smartkampung.core.api import ERRORS
+from smartkampung.core.api import ERRORS, Year
 from smartkampung.core.exceptions import NotFound, ValidationFailed
 
 from . import selectors, services, tables
@@ -18,7 +18,7 @@ router = Router(tags=["dashboards"])
 
 class ScopeQuery(Schema):
     region: str | None = None
-    year: int | None = None
+    year: Year | None = None
 
 
 class TableOut(Schema):

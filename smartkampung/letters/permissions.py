@@ -62,11 +62,15 @@ def can_approve(actor: Any, approver_roles: list[str], village_code: str) -> boo
 
 
 def is_applicant(actor: Any, request: Any) -> bool:
-    """The citizen who follows the request, or whoever filled it in."""
-    return bool(getattr(actor, "is_authenticated", False)) and actor.pk in (
-        request.requested_by_id,
-        request.applicant_id,
-    )
+    """The citizen who follows the request: the resident it is about, or the member of their
+    household who asked for it online — while they hold a citizen role. Never "whoever typed it
+    in": a staff member who took it at the counter reads it only through a current village role
+    (``requested_by`` grants nothing)."""
+    if not getattr(actor, "is_authenticated", False) or actor.pk is None:
+        return False
+    if not has_role_anywhere(actor, {Role.CITIZEN}):
+        return False
+    return actor.pk == request.applicant_id
 
 
 def can_view_request(actor: Any, request: Any) -> bool:

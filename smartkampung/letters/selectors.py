@@ -14,7 +14,14 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartkampung.accounts.permissions import Role, actor_grants, has_role, scope_codes, scope_q
+from smartkampung.accounts.permissions import (
+    Role,
+    actor_grants,
+    has_role,
+    has_role_anywhere,
+    scope_codes,
+    scope_q,
+)
 from smartkampung.core.exceptions import NotFound
 from smartkampung.regions.models import Level, Region
 
@@ -34,6 +41,7 @@ from .permissions import (
     SPM_LIST_ROLES,
     VILLAGE_LETTER_STAFF,
     can_view_request,
+    is_applicant,
     regency_code_of,
 )
 
@@ -246,10 +254,7 @@ def letter_get_for_download(*, actor: Any, letter_id: int) -> Letter:
     if letter is None:
         raise NotFound(_("Not found."))
     staff = letter_list_for_staff(actor=actor).filter(pk=letter_id).exists()
-    applicant = letter.request is not None and getattr(actor, "pk", None) in (
-        letter.request.requested_by_id,
-        letter.request.applicant_id,
-    )
+    applicant = letter.request is not None and is_applicant(actor, letter.request)
     if not (staff or applicant):
         raise NotFound(_("Not found."))
     return letter
@@ -288,11 +293,14 @@ def request_subjects_for_citizen(*, actor: Any) -> list[Any]:
 
 
 def letter_request_list_for_applicant(*, actor: Any) -> QuerySet[LetterRequest]:
-    """The requests a citizen made or follows."""
-    if not getattr(actor, "is_authenticated", False):
+    """The requests a citizen follows (about themselves or asked for their household); the
+    staff member who typed a request in at the counter does not follow it."""
+    if not getattr(actor, "is_authenticated", False) or not has_role_anywhere(
+        actor, {Role.CITIZEN}
+    ):
         return LetterRequest.objects.none()
     return (
-        LetterRequest.objects.filter(Q(requested_by=actor) | Q(applicant=actor))
+        LetterRequest.objects.filter(applicant=actor)
         .select_related("letter_type", "resident", "letter")
         .order_by("-created_at", "-pk")
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from smartkampung.core.exceptions import Conflict, DomainError, ValidationFailed
 
@@ -11,6 +12,9 @@ class PopulationErrorCode(StrEnum):
     INVALID_RECORD = "invalid_record"
     NIK_TAKEN = "nik_taken"
     KK_OTHER_VILLAGE = "kk_other_village"
+    # A NIK or KK number held by a record outside the actor's register: the answer does not
+    # say whether or where it exists (ADR 0063).
+    NUMBER_UNAVAILABLE = "number_unavailable"
     HOUSEHOLD_HAS_HEAD = "household_has_head"
     NOT_LIVING = "not_living"
     SAME_VILLAGE = "same_village"
@@ -34,3 +38,16 @@ class StateConflict(Conflict):
     """The resident's status does not allow this event (e.g. the death of a dead person)."""
 
     code = PopulationErrorCode.NOT_LIVING
+
+
+class NumberUnavailable(RecordInvalid):
+    """A NIK or KK number that cannot be used here because a record the actor may not see holds
+    it. Says nothing more; the refusal is audited by ``audited_number_refusals``."""
+
+    code = PopulationErrorCode.NUMBER_UNAVAILABLE
+
+    def __init__(self, message: str, *, field: str, village_code: str, details: Any) -> None:
+        super().__init__(message, details=details)
+        self.field = field
+        self.village_code = village_code
+        self.audited = False

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from smartkampung.audit import public as audit_public
+
 from . import views
 
 app_name = "portal"
@@ -13,5 +15,6 @@ urlpatterns = [
     path("data/<str:code>/<slug:name>.<slug:fmt>", views.dataset, name="dataset"),
     path("projects/<int:project_id>/", views.project, name="project"),
     path("photos/<int:photo_id>/<slug:variant>.jpg", views.photo, name="photo"),
+    path("audit/checkpoints.json", audit_public.checkpoints_json, name="audit_checkpoints"),
     path("<str:code>/", views.region, name="region"),
 ]

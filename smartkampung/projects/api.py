@@ -11,10 +11,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from smartkampung.accounts.models import User
-from smartkampung.core.api import ERRORS
+from smartkampung.core.api import ERRORS, BoundedLimitOffsetPagination, Year
 from smartkampung.core.exceptions import ValidationFailed
 
 from . import selectors, services, uploads
@@ -182,7 +182,7 @@ def _project_data(payload: ProjectIn) -> services.ProjectData:
 class ProjectQuery(Schema):
     kecamatan: str = ""
     village: str = ""
-    year: int | None = None
+    year: Year | None = None
     status: str = ""
     flag: str = ""
     q: str = ""
@@ -199,7 +199,7 @@ class ProjectQuery(Schema):
 
 
 @router.get("/", response=list[ProjectOut], summary="Projects in my scope")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def project_list(request: HttpRequest, query: Query[ProjectQuery]) -> _Page:
     return _Page(
         selectors.project_list(actor=_actor(request), filters=query.filters()), _project_out
@@ -424,7 +424,7 @@ class FlagQuery(Schema):
 
 
 @router.get("/flags/", response=list[FlagOut], summary="Red flags with their evidence")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def flag_list(request: HttpRequest, query: Query[FlagQuery]) -> _Page:
     flags = selectors.flag_list(
         actor=_actor(request),

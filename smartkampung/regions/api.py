@@ -4,9 +4,9 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.gzip import gzip_page
 from ninja import Query, Router, Schema
 from ninja.decorators import decorate_view
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from smartkampung.core.api import ERRORS
+from smartkampung.core.api import ERRORS, BoundedLimitOffsetPagination
 from smartkampung.core.exceptions import NotFound
 
 from . import selectors
@@ -38,7 +38,7 @@ def _out(region: Region) -> dict[str, object]:
 
 
 @router.get("/", response=list[RegionOut], auth=None, summary="List regions")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def region_list(request: HttpRequest, filters: Query[RegionFilter]) -> list[dict[str, object]]:
     rows = selectors.region_list(
         level=filters.level, parent_code=filters.parent, search=filters.q[:100]

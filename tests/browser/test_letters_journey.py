@@ -75,7 +75,7 @@ def test_spm_journey(
     ktp, kk = _files(tmp_path)
 
     # 1. The citizen requests an SPM online.
-    log_in(page, base, people["citizen"].username, PASSWORD)
+    log_in(page, base, people["resident"].nik, PASSWORD)  # citizens log in by NIK only
     page.goto(f"{base}/letters/")
     assert axe_serious_violations(page) == []
     page.click("a[href='/letters/my/']")

@@ -169,7 +169,7 @@ def test_forwarded_header_ignored_without_trusted_proxy():
 
 
 def test_totp_setup_and_login(operator):
-    uri = services.totp_begin(actor=operator)
+    uri = services.totp_begin(actor=operator, password="correct-horse-battery")
     assert uri.startswith("otpauth://totp/")
     secret = totp_secret_of(operator)
     assert secret not in operator.totp_secret_encrypted  # encrypted at rest
@@ -208,7 +208,7 @@ def test_totp_setup_and_login(operator):
 
 
 def test_totp_disable_needs_password(operator):
-    services.totp_begin(actor=operator)
+    services.totp_begin(actor=operator, password="correct-horse-battery")
     services.totp_confirm(actor=operator, code=pyotp.TOTP(totp_secret_of(operator)).now())
     with pytest.raises(AccountError):
         services.totp_disable(actor=operator, password="wrong")

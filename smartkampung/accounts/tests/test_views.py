@@ -65,7 +65,7 @@ def test_open_redirect_is_ignored(operator):
 
 
 def test_two_factor_login_flow(operator):
-    services.totp_begin(actor=operator)
+    services.totp_begin(actor=operator, password="correct-horse-battery")
     secret = totp_secret_of(operator)
     services.totp_confirm(actor=operator, code=pyotp.TOTP(secret).now())
     client = Client()

@@ -5,9 +5,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from smartkampung.core.api import ERRORS
+from smartkampung.core.api import ERRORS, BoundedLimitOffsetPagination, Year
 from smartkampung.core.exceptions import NotFound
 
 from .. import services
@@ -36,7 +36,7 @@ router = Router()
 
 
 class BudgetFilter(Schema):
-    year: int | None = None
+    year: Year | None = None
     village: str | None = None
     region: str | None = None
     status: str | None = None
@@ -47,7 +47,7 @@ def _budget(request: HttpRequest, budget_id: int) -> VillageBudget:
 
 
 @router.get("/", response={200: list[BudgetOut], **ERRORS}, summary="Budgets I may see")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def budget_list(request: HttpRequest, filters: Query[BudgetFilter]) -> list[dict[str, Any]]:
     rows = selectors.budget_list(
         actor=actor(request),

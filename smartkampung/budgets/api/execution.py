@@ -4,9 +4,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from smartkampung.core.api import ERRORS
+from smartkampung.core.api import ERRORS, BoundedLimitOffsetPagination, Year
 from smartkampung.core.exceptions import NotFound
 
 from .. import services
@@ -32,14 +32,14 @@ router = Router()
 
 class ExecutionFilter(Schema):
     village: str | None = None
-    year: int | None = None
+    year: Year | None = None
     status: str | None = None
 
 
 @router.get(
     "/disbursements", response={200: list[DisbursementOut], **ERRORS}, summary="Requests (SPP)"
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def disbursement_list(
     request: HttpRequest, filters: Query[ExecutionFilter]
 ) -> list[dict[str, Any]]:
@@ -122,7 +122,7 @@ def disbursement_cancel(request: HttpRequest, disbursement_id: int) -> dict[str,
 
 
 @router.get("/receipts", response={200: list[ReceiptOut], **ERRORS}, summary="Revenue receipts")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def receipt_list(request: HttpRequest, filters: Query[ExecutionFilter]) -> list[dict[str, Any]]:
     rows = selectors.receipt_list(
         actor=actor(request), village_code=filters.village, year=filters.year
@@ -150,7 +150,9 @@ def receipt_record(request: HttpRequest, payload: ReceiptIn) -> Status[dict[str,
     response={200: ReportOut, **ERRORS},
     summary="Realisation report (LRA) of a village, cumulative to a period's end",
 )
-def report_lra(request: HttpRequest, village: str, year: int, period: str = "s1") -> dict[str, Any]:
+def report_lra(
+    request: HttpRequest, village: str, year: Year, period: str = "s1"
+) -> dict[str, Any]:
     report = lra_report(actor=actor(request), village_code=village, year=year, period=period)
     return {
         "budget": report.budget.pk,
@@ -178,7 +180,7 @@ def report_lra(request: HttpRequest, village: str, year: int, period: str = "s1"
     response={200: ConsolidationOut, **ERRORS},
     summary="Absorption per village, kecamatan, bidang and fund source",
 )
-def report_consolidation(request: HttpRequest, year: int, region: str) -> dict[str, Any]:
+def report_consolidation(request: HttpRequest, year: Year, region: str) -> dict[str, Any]:
     if not can_view_consolidation(actor(request), region):
         raise NotFound()
     data = consolidation(year=year, region_code=region)

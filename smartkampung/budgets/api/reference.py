@@ -6,10 +6,10 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from smartkampung.accounts.permissions import scope_q
-from smartkampung.core.api import ERRORS
+from smartkampung.core.api import ERRORS, BoundedLimitOffsetPagination, Year
 from smartkampung.core.exceptions import NotFound
 from smartkampung.core.uploads import read_limited
 
@@ -30,7 +30,7 @@ router = Router()
 
 
 class CeilingFilter(Schema):
-    year: int | None = None
+    year: Year | None = None
     village: str | None = None
     region: str | None = None
 
@@ -50,7 +50,7 @@ def _ceiling_out(c: Ceiling) -> dict[str, Any]:
     response={200: list[CeilingOut], **ERRORS},
     summary="Ceilings (pagu) of villages in my scope",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def ceiling_list(request: HttpRequest, filters: Query[CeilingFilter]) -> list[dict[str, Any]]:
     qs = Ceiling.objects.filter(scope_q(actor(request), BUDGET_READER_ROLES))
     if filters.year:
@@ -88,8 +88,8 @@ def ceiling_import(request: HttpRequest, file: File[UploadedFile]) -> dict[str, 
 
 
 @router.get("/ssh", response={200: list[SshOut], **ERRORS}, summary="Unit price standard (SSH)")
-@paginate(LimitOffsetPagination)
-def ssh_list(request: HttpRequest, year: int, q: str = "") -> list[dict[str, Any]]:
+@paginate(BoundedLimitOffsetPagination)
+def ssh_list(request: HttpRequest, year: Year, q: str = "") -> list[dict[str, Any]]:
     qs = UnitPriceStandard.objects.filter(
         year=year, active=True, regency_id=actor_regency(actor(request))
     )

@@ -4,9 +4,9 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from smartkampung.core.api import ERRORS
+from smartkampung.core.api import ERRORS, BoundedLimitOffsetPagination
 from smartkampung.core.privacy import mask_identifier
 
 from .. import selectors
@@ -40,7 +40,7 @@ def letter_out(letter: Letter) -> dict[str, object]:
 
 
 @router.get("", response={200: list[LetterOut], **ERRORS}, summary="Issued letters (staff)")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def letter_list(request: HttpRequest) -> list[dict[str, object]]:
     return [letter_out(letter) for letter in selectors.letter_list_for_staff(actor=request.user)]
 

@@ -3,9 +3,9 @@
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from smartkampung.core.api import ERRORS
+from smartkampung.core.api import ERRORS, BoundedLimitOffsetPagination, Year
 from smartkampung.core.privacy import mask_identifier, mask_name
 
 from .. import selectors
@@ -17,7 +17,7 @@ router = Router(tags=["letters"])
 
 @router.get("", response={200: OverviewOut, **ERRORS}, summary="Letters per village and type")
 def overview(
-    request: HttpRequest, region: str | None = None, year: int | None = None
+    request: HttpRequest, region: str | None = None, year: Year | None = None
 ) -> dict[str, object]:
     scope = selectors.overview_scope(actor=request.user, region_code=region, year=year)
     code = scope.region.code
@@ -31,9 +31,9 @@ def overview(
 
 
 @router.get("/spm", response={200: list[SpmOut], **ERRORS}, summary="SPMs issued (health office)")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def spm(
-    request: HttpRequest, region: str | None = None, year: int | None = None
+    request: HttpRequest, region: str | None = None, year: Year | None = None
 ) -> list[dict[str, object]]:
     scope = selectors.overview_scope(
         actor=request.user, region_code=region, year=year, roles=SPM_LIST_ROLES

@@ -7,10 +7,10 @@ from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from smartkampung.accounts.permissions import has_role_anywhere
-from smartkampung.core.api import ERRORS
+from smartkampung.core.api import ERRORS, BoundedLimitOffsetPagination
 from smartkampung.core.exceptions import NotFound
 from smartkampung.core.privacy import mask_identifier
 from smartkampung.core.uploads import read_limited
@@ -89,7 +89,7 @@ def _get(request: HttpRequest, request_id: int) -> dict[str, object]:
     response={200: list[RequestOut], **ERRORS},
     summary="Requests: a citizen's own, or the village office's (staff)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def request_list(
     request: HttpRequest, status: str | None = None, mine: bool = False
 ) -> list[dict[str, object]]:
@@ -268,7 +268,7 @@ notifications_router = Router(tags=["letters"])
 @notifications_router.get(
     "", response={200: list[NotificationOut], **ERRORS}, summary="My notifications"
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def notification_list(request: HttpRequest) -> list[Notification]:
     return list(selectors.notification_list(actor=request.user)[:500])
 

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartkampung.core.api import year_in_window
 from smartkampung.core.exceptions import NotFound
 from smartkampung.core.pagination import paginate
 from smartkampung.core.privacy import mask_identifier, mask_name
@@ -20,19 +21,12 @@ from .. import selectors
 from ..permissions import SPM_LIST_ROLES
 
 
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     scope = selectors.overview_scope(
         actor=request.user,
         region_code=request.GET.get("region") or None,
-        year=_int_or_none(request.GET.get("year")),
+        year=year_in_window(request.GET.get("year")),
     )
     code, year = scope.region.code, scope.year
     by_village = selectors.aggregate_letters_by_village(region_code=code, year=year)
@@ -77,7 +71,7 @@ def spm_list(request: HttpRequest) -> HttpResponse:
     scope = selectors.overview_scope(
         actor=request.user,
         region_code=request.GET.get("region") or None,
-        year=_int_or_none(request.GET.get("year")),
+        year=year_in_window(request.GET.get("year")),
         roles=SPM_LIST_ROLES,
     )
     letters = selectors.spm_issued_list(

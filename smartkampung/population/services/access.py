@@ -177,7 +177,12 @@ def citizen_activate(*, nik: str, code: str, password: str, address: str | None)
     )
     if resident is None or match is None:
         raise _refuse_activation(nik, address)
-    user = resident.user or User(username=f"warga.{resident.pk}", full_name=resident.full_name)
+    # A new account's username is a random label, never a login name (it logs in by NIK).
+    user = resident.user or User(
+        username=f"warga.{secrets.token_hex(8)}",
+        full_name=resident.full_name,
+        login_with_nik=True,
+    )
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:

@@ -34,11 +34,13 @@ from .residents import (
     _require_living,
     _set_login_active,
     _village,
+    audited_number_refusals,
     require_edit,
     resident_register,
 )
 
 
+@audited_number_refusals
 def move_in_register(
     *,
     actor: Any,
@@ -73,8 +75,10 @@ def move_in_register(
         )
     kk_number = cleaned.pop("kk_number")
     with transaction.atomic():
-        _ensure_nik_free(cleaned["nik"], except_id=returning.pk)
-        household = _household_for(village, kk_number, cleaned)
+        _ensure_nik_free(
+            cleaned["nik"], actor=actor, village_code=village.code, except_id=returning.pk
+        )
+        household = _household_for(village, kk_number, cleaned, actor=actor)
         previous_village = returning.village_id
         for name, value in cleaned.items():
             setattr(returning, name, value)
@@ -186,6 +190,7 @@ def resident_status_set(*, actor: Any, resident: Resident, missing: bool) -> Res
     return resident
 
 
+@audited_number_refusals
 def resident_transfer(
     *,
     actor: Any,
@@ -219,7 +224,7 @@ def resident_transfer(
         _require_living(locked)
         origin = locked.village_id
         _release_head(locked)
-        household = _household_for(destination, cleaned["kk_number"], cleaned)
+        household = _household_for(destination, cleaned["kk_number"], cleaned, actor=actor)
         locked.village = destination
         locked.household = household
         for name in HOUSEHOLD_FIELDS:

@@ -8,9 +8,10 @@ statistics stale and records an audit event last. Audit data never hold NIK or K
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,7 +23,7 @@ from smartkampung.core.exceptions import NotFound, PermissionDenied
 from smartkampung.regions.models import Level, Region
 
 from ..codes import FamilyRole
-from ..exceptions import PopulationErrorCode, RecordInvalid, StateConflict
+from ..exceptions import NumberUnavailable, PopulationErrorCode, RecordInvalid, StateConflict
 from ..identity import normalise_name
 from ..models import LIVING_STATUSES, Household, LifeEvent, LifeEventKind, Resident, ResidentStatus
 from ..permissions import can_edit_register, can_read_register
@@ -69,19 +70,48 @@ def _event_date(value: Any, *, field: str = "occurred_on") -> date:
     return parsed
 
 
-def _ensure_nik_free(nik: str, *, except_id: int | None = None) -> None:
+T = TypeVar("T")
+
+
+# Said when a NIK or KK number is held by a record outside the actor's register: the rule
+# stays (one living resident per NIK, one village per KK) but the answer is no existence oracle.
+def _unavailable(field: str, village_code: str) -> NumberUnavailable:
+    return NumberUnavailable(
+        _("The record has errors."),
+        field=field,
+        village_code=village_code,
+        details={
+            field: [
+                _(
+                    "This number cannot be used here. Please contact the kecamatan office "
+                    "(Dukcapil) to have it checked."
+                )
+            ]
+        },
+    )
+
+
+def _ensure_nik_free(
+    nik: str, *, actor: Any, village_code: str, except_id: int | None = None
+) -> None:
     clash = Resident.objects.filter(nik=nik, status__in=LIVING_STATUSES)
     if except_id is not None:
         clash = clash.exclude(pk=except_id)
-    if clash.exists():
-        raise RecordInvalid(
-            _("The record has errors."),
-            code=PopulationErrorCode.NIK_TAKEN,
-            details={"nik": [_("A living resident of the regency already has this NIK.")]},
-        )
+    holder = clash.values_list("village_id", flat=True).first()
+    if holder is None:
+        return
+    if not can_read_register(actor, holder):
+        raise _unavailable("nik", village_code)
+    raise RecordInvalid(
+        _("The record has errors."),
+        code=PopulationErrorCode.NIK_TAKEN,
+        details={"nik": [_("A living resident of the regency already has this NIK.")]},
+    )
 
 
-def _household_for(village: Region, kk_number: str, values: Mapping[str, Any]) -> Household:
+def _household_for(
+    village: Region, kk_number: str, values: Mapping[str, Any], *, actor: Any
+) -> Household:
     """The household with this KK number in the village, created if new."""
     household = Household.objects.select_for_update().filter(kk_number=kk_number).first()
     if household is None:
@@ -91,12 +121,38 @@ def _household_for(village: Region, kk_number: str, values: Mapping[str, Any]) -
             **{f: values.get(f, "") for f in HOUSEHOLD_FIELDS},
         )
     if household.village_id != village.code:
+        if not can_read_register(actor, household.village_id):
+            raise _unavailable("kk_number", village.code)
         raise RecordInvalid(
             _("The record has errors."),
             code=PopulationErrorCode.KK_OTHER_VILLAGE,
             details={"kk_number": [_("This KK number belongs to a household of another village.")]},
         )
     return household
+
+
+def audited_number_refusals(service: Callable[..., T]) -> Callable[..., T]:
+    """Record every "number cannot be used here" refusal of ``service`` in the audit trail
+    (outside the refused transaction, which rolls back), then let the refusal through."""
+
+    @functools.wraps(service)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            return service(*args, **kwargs)
+        except NumberUnavailable as refusal:
+            if refusal.audited:  # a nested service already recorded it
+                raise
+            refusal.audited = True
+            audit.record(
+                kwargs.get("actor"),
+                "population.number_refused",
+                None,
+                {"field": refusal.field, "service": service.__name__},
+                scope=refusal.village_code,
+            )
+            raise
+
+    return wrapper
 
 
 def _claim_head(household: Household, resident: Resident) -> None:
@@ -166,6 +222,7 @@ def _set_login_active(resident: Resident, active: bool) -> None:
         User.objects.filter(pk=resident.user_id).update(is_active=active)
 
 
+@audited_number_refusals
 def resident_register(
     *,
     actor: Any,
@@ -187,8 +244,8 @@ def resident_register(
         when = cleaned["birth_date"]
     kk_number = cleaned.pop("kk_number")
     with transaction.atomic():
-        _ensure_nik_free(cleaned["nik"])
-        household = _household_for(village, kk_number, cleaned)
+        _ensure_nik_free(cleaned["nik"], actor=actor, village_code=village.code)
+        household = _household_for(village, kk_number, cleaned, actor=actor)
         resident = Resident(
             **cleaned,
             village=village,
@@ -230,6 +287,7 @@ def birth_register(
     )
 
 
+@audited_number_refusals
 def resident_update(*, actor: Any, resident: Resident, changes: Mapping[str, Any]) -> Resident:
     """Correct a resident's record. ``changes`` holds only the fields that change; the whole
     record is validated again. A new KK number moves them to that household (same village)."""
@@ -254,13 +312,15 @@ def resident_update(*, actor: Any, resident: Resident, changes: Mapping[str, Any
     with transaction.atomic():
         locked = Resident.objects.select_for_update().get(pk=resident.pk)
         if "nik" in changed:
-            _ensure_nik_free(cleaned["nik"], except_id=locked.pk)
+            _ensure_nik_free(
+                cleaned["nik"], actor=actor, village_code=locked.village_id, except_id=locked.pk
+            )
         for name, value in cleaned.items():
             setattr(locked, name, value)
         locked.name_search = normalise_name(locked.full_name)
         if "kk_number" in changed:
             _release_head(locked)
-            locked.household = _household_for(locked.village, kk_number, cleaned)
+            locked.household = _household_for(locked.village, kk_number, cleaned, actor=actor)
         try:
             with transaction.atomic():
                 locked.save()

@@ -103,13 +103,30 @@ def test_bad_records_are_refused_by_field(operator, village, overrides, field) -
 def test_duplicate_nik_among_living_residents_is_refused(
     operator, village, neighbour_village, make_user
 ) -> None:
+    """The rule holds across the regency, but an operator of another village learns only that
+    the number cannot be used here (no existence oracle); the refusal is audited."""
     first = make_resident(actor=operator, village=village)
     other_operator = make_user(roles=[(Role.VILLAGE_OPERATOR, neighbour_village.code)])
     error = assert_refused_unchanged(
         lambda: make_resident(actor=other_operator, village=neighbour_village, nik=first.nik),
+        snapshot=lambda: snapshot_rows(Resident, Household, LifeEvent),
+    )
+    assert error.code == "number_unavailable"
+    assert error.details == {
+        "nik": [
+            "This number cannot be used here. Please contact the kecamatan office (Dukcapil) "
+            "to have it checked."
+        ]
+    }
+    refusal = AuditEvent.objects.get(action="population.number_refused")
+    assert refusal.actor_id == other_operator.pk and refusal.scope_code == neighbour_village.code
+    assert first.nik not in refusal.data_json
+    # Within the operator's own register the clash is named (they can see that record).
+    again = assert_refused_unchanged(
+        lambda: make_resident(actor=operator, village=village, nik=first.nik),
         snapshot=_all_rows,
     )
-    assert error.details == {"nik": ["A living resident of the regency already has this NIK."]}
+    assert again.details == {"nik": ["A living resident of the regency already has this NIK."]}
 
 
 def test_nik_of_a_dead_resident_may_not_block_but_is_kept(operator, village) -> None:
@@ -127,9 +144,12 @@ def test_kk_of_another_village_is_refused(operator, village, neighbour_village, 
         lambda: make_resident(
             actor=other_operator, village=neighbour_village, kk_number=first.household.kk_number
         ),
-        snapshot=_all_rows,
+        snapshot=lambda: snapshot_rows(Resident, Household, LifeEvent),
     )
-    assert "kk_number" in error.details
+    assert error.code == "number_unavailable"
+    assert "cannot be used here" in error.details["kk_number"][0]
+    assert "another village" not in str(error.details)
+    assert AuditEvent.objects.filter(action="population.number_refused").count() == 1
 
 
 def test_a_household_has_one_living_head(operator, village, family) -> None:
