@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from smartkampung.core.exceptions import DomainError, NotFound
+from smartkampung.core.inbox import inbox_for
 from smartkampung.core.pagination import paginate
 
 from . import selectors, services
@@ -44,8 +45,9 @@ def _user(request: HttpRequest) -> User:
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return HttpResponseRedirect(settings.SK_ANONYMOUS_HOME_URL)
-    grants = selectors.role_assignment_list(user=_user(request))
-    return render(request, "accounts/home.html", {"roles": grants})
+    user = _user(request)
+    grants = selectors.role_assignment_list(user=user)
+    return render(request, "accounts/home.html", {"roles": grants, "inbox": inbox_for(user)})
 
 
 def _safe_next(request: HttpRequest) -> str:

@@ -42,6 +42,12 @@ class PopulationConfig(AppConfig):
             items.append(NavItem(label=str(_("My record")), url=reverse("population:me"), order=5))
         return items
 
+    def inbox_sections(self, actor: Any) -> list[Any]:
+        """The home page's work inbox: refused imports, residents with incomplete data."""
+        from .inbox import inbox_sections
+
+        return inbox_sections(actor)
+
     def village_panels(self, request: HttpRequest, village: Any) -> list[Any]:
         from smartkampung.core.navigation import Panel
 
