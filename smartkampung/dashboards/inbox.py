@@ -46,7 +46,9 @@ def inbox_sections(actor: Any) -> list[InboxSection]:
     oldest = min(r.computed_at for r in rows)
     age_minutes = int((timezone.now() - oldest).total_seconds() // 60)
     stale = age_minutes > settings.SK_DASHBOARD_MAX_AGE_MINUTES
-    rollout: dict[str, Any] = next((json.loads(r.data_json) for r in rows if r.section == Section.ROLLOUT), {})
+    rollout: dict[str, Any] = next(
+        (json.loads(r.data_json) for r in rows if r.section == Section.ROLLOUT), {}
+    )
     inactive = sorted(c for c, v in rollout.get("villages", {}).items() if not v.get("active"))
     names = dict(Region.objects.filter(code__in=inactive[:INBOX_ITEMS]).values_list("code", "name"))
     return [
