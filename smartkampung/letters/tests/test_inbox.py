@@ -152,3 +152,18 @@ def test_roles_without_letter_work_get_no_letter_section(demo: None) -> None:
     # The home page carries the sections of every app.
     keys = {s.key for s in inbox_for(_user("kades.sarongan"))}
     assert {"letters.to_approve", "budgets.spp_to_approve"} <= keys
+
+
+def test_letters_hub_shows_the_inbox_counts_on_its_cards(demo: None, client: Any) -> None:
+    client.force_login(_user("kades.sarongan"))
+    html = client.get("/letters/").content.decode()
+    expected = _office(SARONGAN, RequestStatus.VERIFIED)
+    card = html[html.index('id="hub-inbox-letters-to-approve"') :]
+    assert f'<strong class="inbox-count">{expected}</strong>' in card[:300]
+    assert "?status=verified" in card[:300]
+    citizen = User.objects.get(resident__nik="3510010804920722")
+    client.force_login(citizen)
+    html = client.get("/letters/").content.decode()
+    assert (
+        'id="hub-inbox-letters-ready"' in html and 'id="hub-inbox-letters-to-approve"' not in html
+    )
