@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.db.models import Count, QuerySet, Window
+from django.db.models import F, Func, IntegerField, QuerySet, Subquery
 
 from .navigation import collect_from_apps
 
@@ -57,12 +57,27 @@ class InboxSection:
         return "inbox-" + self.key.replace(".", "-").replace("_", "-")
 
 
-def first_with_total(qs: QuerySet[Any], limit: int = INBOX_ITEMS) -> tuple[list[Any], int]:
+def count_subquery(qs: QuerySet[Any]) -> Subquery:
+    """``(SELECT COUNT(*) FROM … WHERE …)`` of ``qs``, to ride on another query of the same
+    statement. ``COUNT`` through ``Func`` is not an aggregate to Django (no GROUP BY), and the
+    database computes the uncorrelated subquery once."""
+    return Subquery(
+        qs.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n"),
+        output_field=IntegerField(),
+    )
+
+
+def first_with_total(
+    qs: QuerySet[Any], limit: int = INBOX_ITEMS, **counts: QuerySet[Any]
+) -> tuple[list[Any], int]:
     """The first ``limit`` rows of ``qs`` and the total number of rows, in one query.
 
-    The total is a window count over the whole filtered set (computed before LIMIT), so a
-    section costs one query whatever it holds. When ``qs`` is empty the total is 0."""
-    rows = list(qs.annotate(_inbox_total=Window(expression=Count("pk")))[:limit])
+    The total is a scalar subquery over the same filters (not a window, which would make the
+    database join every matching row before the LIMIT), so a section costs one query whatever
+    it holds. Further counts (``high=qs.filter(...)``) come as attributes ``_count_<name>`` of
+    the first row. When ``qs`` is empty the total is 0."""
+    extra = {f"_count_{name}": count_subquery(sub) for name, sub in counts.items()}
+    rows = list(qs.annotate(_inbox_total=count_subquery(qs), **extra)[:limit])
     total = rows[0]._inbox_total if rows else 0
     return rows, total
 

@@ -1,21 +1,21 @@
 """The projects' part of the work inbox (``ProjectsConfig.inbox_sections``).
 
 An inspector sees the open red flags of their scope, the most severe first and, within a
-severity, the oldest first; the counts per severity ride on the same query as window counts.
+severity, the oldest first; the counts per severity ride on the same query as subqueries.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When, Window
+from django.db.models import Case, IntegerField, Subquery, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from smartkampung.accounts.permissions import Role, has_role_anywhere, scope_q
-from smartkampung.core.inbox import INBOX_ITEMS, InboxItem, InboxSection
+from smartkampung.core.inbox import INBOX_ITEMS, InboxItem, InboxSection, count_subquery
 
-from .models import FlagStatus, Severity
+from .models import FlagStatus, RedFlag, Severity
 from .selectors import flag_list
 
 
@@ -28,15 +28,23 @@ def inbox_sections(actor: Any) -> list[InboxSection]:
         default=Value(2),
         output_field=IntegerField(),
     )
+    open_flags = flag_list(actor=actor, status=FlagStatus.OPEN).filter(
+        scope_q(actor, {Role.INSPECTOR})
+    )
+    order = (rank, "first_detected_at", "pk")
+    # The first flags are picked on the flags table alone, then joined: joining every open
+    # flag to its project before the sort cost 10x at regency scale.
+    first = open_flags.select_related(None).order_by(*order).values("pk")[:INBOX_ITEMS]
     rows = list(
-        flag_list(actor=actor, status=FlagStatus.OPEN)
-        .filter(scope_q(actor, {Role.INSPECTOR}))
+        RedFlag.objects.filter(pk__in=Subquery(first))
+        .select_related("project", "village")
+        .only("rule", "severity", "first_detected_at", "project__title", "village__name")
         .annotate(
-            _total=Window(expression=Count("pk")),
-            _high=Window(expression=Count("pk", filter=Q(severity=Severity.HIGH))),
-            _medium=Window(expression=Count("pk", filter=Q(severity=Severity.MEDIUM))),
+            _total=count_subquery(open_flags),
+            _high=count_subquery(open_flags.filter(severity=Severity.HIGH)),
+            _medium=count_subquery(open_flags.filter(severity=Severity.MEDIUM)),
         )
-        .order_by(rank, "first_detected_at", "pk")[:INBOX_ITEMS]
+        .order_by(*order)
     )
     total = rows[0]._total if rows else 0
     high = rows[0]._high if rows else 0

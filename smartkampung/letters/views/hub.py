@@ -17,7 +17,6 @@ from ..permissions import (
     can_view_overview,
 )
 
-
 # Which inbox sections (letters.inbox) each card of the hub shows.
 CARD_SECTIONS = {
     "mine": ("letters.my_requests", "letters.ready"),
