@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from smartkampung.core.exceptions import DomainError, NotFound
 from smartkampung.core.inbox import inbox_for
+from smartkampung.core.navigation import collect_from_apps
 from smartkampung.core.pagination import paginate
 
 from . import selectors, services
@@ -130,10 +131,17 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    # Facts other apps know about the account (a citizen's NIK, masked, from the register).
+    facts = collect_from_apps("account_facts", user)
     return render(
         request,
         "accounts/profile.html",
-        {"grants": selectors.role_assignment_list(user=user)},
+        {
+            "grants": selectors.role_assignment_list(user=user),
+            "facts": facts,
+            # A citizen logs in with their NIK: the internal username means nothing to them.
+            "show_username": not any(getattr(f, "replaces_username", False) for f in facts),
+        },
     )
 
 

@@ -48,6 +48,23 @@ class PopulationConfig(AppConfig):
 
         return inbox_sections(actor)
 
+    def account_facts(self, user: Any) -> list[Any]:
+        """A citizen's account page: their NIK (masked; they log in with it) and village."""
+        from smartkampung.core.navigation import AccountFact
+        from smartkampung.core.privacy import mask_identifier
+
+        from .selectors import resident_for_citizen
+
+        resident = resident_for_citizen(user=user)
+        if resident is None:
+            return []
+        return [
+            AccountFact(
+                label=str(_("NIK")), value=mask_identifier(resident.nik), replaces_username=True
+            ),
+            AccountFact(label=str(_("Village")), value=resident.village.name),
+        ]
+
     def village_panels(self, request: HttpRequest, village: Any) -> list[Any]:
         from smartkampung.core.navigation import Panel
 
