@@ -48,6 +48,19 @@ class PopulationConfig(AppConfig):
 
         return inbox_sections(actor)
 
+    def audit_target_labels(self, target_type: str, ids: list[str]) -> list[tuple[str, str]]:
+        """Residents in the audit trail by their initials ("D. A."): enough for an inspector
+        to follow one person's events, not a name on a shared screen."""
+        from .models import Resident
+
+        if target_type != "population.resident":
+            return []
+        wanted = [int(i) for i in ids if i.isdigit()]
+        return [
+            (str(pk), " ".join(f"{w[0]}." for w in name.split()))
+            for pk, name in Resident.objects.filter(pk__in=wanted).values_list("pk", "full_name")
+        ]
+
     def account_facts(self, user: Any) -> list[Any]:
         """A citizen's account page: their NIK (masked; they log in with it) and village."""
         from smartkampung.core.navigation import AccountFact
