@@ -88,10 +88,10 @@ def test_a_changed_file_leads_with_does_not_match_and_no_green_valid_above_it(
     # The verdict is the first thing after the page's title, before the letter's status ...
     assert verdict < main.index('data-status="valid"')
     assert main.index("<h2") == main.index('<h2 id="verdict-h"')
-    assert "Does not match" in main[verdict : verdict + 60]
+    assert "Tidak cocok" in main[verdict : verdict + 60]  # Indonesian, the default
     # ... and the status of the letter under the code is no longer shown in green.
     assert 'class="badge ok"' not in main
-    assert "The letter issued under this code" in main
+    assert "Surat yang diterbitkan dengan kode ini" in main
 
 
 def test_a_genuine_file_leads_with_genuine(issued_letter: Letter) -> None:
