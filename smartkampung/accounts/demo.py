@@ -30,6 +30,29 @@ VILLAGE_ROLE_PREFIX = {
 }
 
 
+# Personal names (invented, common in Banyuwangi): a signer's block reads "Kepala Desa Sarongan"
+# and then the person's name, so a name like "Village head Sarongan" would say the title twice.
+# The usernames and the password stay as documented in the README.
+DEMO_NAMES = {
+    "operator.sarongan": "Rina Wulandari",
+    "sekdes.sarongan": "Agus Prasetyo",
+    "bendahara.sarongan": "Dewi Lestari",
+    "kades.sarongan": "Hadi Sutrisno",
+    "operator.pesanggaran": "Fajar Nugroho",
+    "sekdes.pesanggaran": "Sri Handayani",
+    "bendahara.pesanggaran": "Yuni Astuti",
+    "kades.pesanggaran": "Bambang Suryadi",
+    "operator.sukorejo": "Eko Saputro",
+    "sekdes.sukorejo": "Nur Aini",
+    "bendahara.sukorejo": "Wahyu Hidayat",
+    "kades.sukorejo": "Slamet Riyadi",
+    "camat.pesanggaran": "Joko Santoso",
+    "camat.bangorejo": "Endang Susilowati",
+    "dinas.pmd": "Ahmad Fauzi",
+    "inspektorat": "Lilik Maryani",
+}
+
+
 @dataclass(frozen=True)
 class DemoAccount:
     username: str
@@ -43,15 +66,22 @@ def demo_accounts() -> list[DemoAccount]:
     for slug, code in DEMO_VILLAGES.items():
         for role, prefix in VILLAGE_ROLE_PREFIX.items():
             accounts.append(
-                DemoAccount(f"{prefix}.{slug}", f"{Role(role).label} {slug.title()}", role, code)
+                DemoAccount(f"{prefix}.{slug}", DEMO_NAMES[f"{prefix}.{slug}"], role, code)
             )
     for slug, code in DEMO_DISTRICTS.items():
         accounts.append(
-            DemoAccount(f"camat.{slug}", f"Camat {slug.title()}", Role.DISTRICT_OFFICER, code)
+            DemoAccount(f"camat.{slug}", DEMO_NAMES[f"camat.{slug}"], Role.DISTRICT_OFFICER, code)
         )
-    accounts.append(DemoAccount("dinas.pmd", "Petugas Dinas PMD", Role.REGENCY_OFFICER, "35.10"))
-    accounts.append(DemoAccount("inspektorat", "Auditor Inspektorat", Role.INSPECTOR, "35.10"))
+    accounts.append(
+        DemoAccount("dinas.pmd", DEMO_NAMES["dinas.pmd"], Role.REGENCY_OFFICER, "35.10")
+    )
+    accounts.append(DemoAccount("inspektorat", DEMO_NAMES["inspektorat"], Role.INSPECTOR, "35.10"))
     return accounts
+
+
+def _is_generic_name(name: str) -> bool:
+    generic = ("Village ", "Camat ", "Petugas Dinas PMD", "Auditor Inspektorat")
+    return not name or name.startswith(generic)
 
 
 def seed(*, write: object = print) -> list[tuple[str, str, str, str]]:
@@ -68,6 +98,10 @@ def seed(*, write: object = print) -> list[tuple[str, str, str, str]]:
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
+            elif user.full_name != account.full_name and _is_generic_name(user.full_name):
+                # Databases seeded before the demo accounts had personal names.
+                user.full_name = account.full_name
+                user.save(update_fields=["full_name"])
             RoleAssignment.objects.get_or_create(user=user, role=account.role, scope=scope)
             rows.append(
                 (account.username, DEMO_PASSWORD, str(Role(account.role).label), account.scope)

@@ -242,7 +242,8 @@ def login_check_password(*, request: HttpRequest, username: str, password: str) 
     if user is None or not isinstance(user, User):
         login_failure_record(username=username, address=address, reason="password")
         raise LoginRefused(
-            _("The username or password is wrong."), code=AccountErrorCode.INVALID_CREDENTIALS
+            _("The username or NIK, or the password, is wrong."),
+            code=AccountErrorCode.INVALID_CREDENTIALS,
         )
     return user
 

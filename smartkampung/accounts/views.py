@@ -18,6 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from smartkampung.core.exceptions import DomainError, NotFound
+from smartkampung.core.inbox import inbox_for
+from smartkampung.core.navigation import collect_from_apps
 from smartkampung.core.pagination import paginate
 
 from . import selectors, services
@@ -44,8 +46,9 @@ def _user(request: HttpRequest) -> User:
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return HttpResponseRedirect(settings.SK_ANONYMOUS_HOME_URL)
-    grants = selectors.role_assignment_list(user=_user(request))
-    return render(request, "accounts/home.html", {"roles": grants})
+    user = _user(request)
+    grants = selectors.role_assignment_list(user=user)
+    return render(request, "accounts/home.html", {"roles": grants, "inbox": inbox_for(user)})
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -134,10 +137,17 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    # Facts other apps know about the account (a citizen's NIK, masked, from the register).
+    facts = collect_from_apps("account_facts", user)
     return render(
         request,
         "accounts/profile.html",
-        {"grants": selectors.role_assignment_list(user=user)},
+        {
+            "grants": selectors.role_assignment_list(user=user),
+            "facts": facts,
+            # A citizen logs in with their NIK: the internal username means nothing to them.
+            "show_username": not any(getattr(f, "replaces_username", False) for f in facts),
+        },
     )
 
 

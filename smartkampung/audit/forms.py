@@ -13,3 +13,4 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    logins = forms.BooleanField(label=_("Show logins"), required=False)

@@ -10,6 +10,7 @@ from smartkampung.core.pagination import paginate
 
 from .forms import AuditFilterForm
 from .selectors import audit_event_list
+from .sentences import LOGIN_ACTIONS, sentences
 
 
 @login_required
@@ -17,11 +18,20 @@ def event_list(request: HttpRequest) -> HttpResponse:
     if not can_view_audit(request.user):
         raise NotFound()
     form = AuditFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = dict(form.cleaned_data) if form.is_valid() else {}
+    show_logins = bool(filters.pop("logins", False))
     events = audit_event_list(actor=request.user, **filters)
+    if not show_logins:  # logins say nothing about what was done: hidden unless asked for
+        events = events.exclude(action__in=LOGIN_ACTIONS)
     page, qs_base = paginate(request, events, per_page=50)
     return render(
         request,
         "audit/event_list.html",
-        {"form": form, "page_obj": page, "querystring_base": qs_base},
+        {
+            "form": form,
+            "page_obj": page,
+            "querystring_base": qs_base,
+            "sentences": sentences(page.object_list),
+            "show_logins": show_logins,
+        },
     )

@@ -22,6 +22,12 @@ class BudgetsConfig(AppConfig):
             return []
         return [NavItem(label=str(_("Budgets")), url=reverse("budgets:index"), order=30)]
 
+    def inbox_sections(self, actor: Any) -> list[Any]:
+        """The home page's work inbox: SPP to approve, budgets to submit, evaluate, approve."""
+        from .inbox import inbox_sections
+
+        return inbox_sections(actor)
+
     def village_panels(self, request: HttpRequest, village: Any) -> list[Any]:
         """The APBDes versions and this year's absorption, on the village page."""
         from django.utils import timezone

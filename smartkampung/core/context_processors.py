@@ -13,6 +13,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     items = nav_items_for(request)
     return {
         "nav_items": items,
-        "nav_active": next((i for i in items if i.is_active(request.path)), None),
+        # The longest matching entry: /projects/flags/ is the red flags, not the projects map.
+        "nav_active": max(
+            (i for i in items if i.is_active(request.path)),
+            key=lambda i: len(i.url),
+            default=None,
+        ),
         "sk_regency_name": getattr(settings, "SK_REGENCY_DISPLAY_NAME", "Smart Kampung"),
     }

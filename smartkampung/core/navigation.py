@@ -51,3 +51,13 @@ class Panel:
     template: str
     context: dict[str, object]
     order: int = 100
+
+
+@dataclass(frozen=True)
+class AccountFact:
+    """A line an app adds to the user's account page (``account_facts(user)``), e.g. the
+    citizen's NIK, masked; ``replaces_username`` when it is what the user logs in with."""
+
+    label: str
+    value: str
+    replaces_username: bool = False

@@ -19,3 +19,9 @@ class DashboardsConfig(AppConfig):
         if not can_view_dashboard(request.user):
             return []
         return [NavItem(label=str(_("Dashboard")), url=reverse("dashboards:index"), order=5)]
+
+    def inbox_sections(self, actor: object) -> list:
+        """The home page's work inbox: villages not yet active, freshness of the figures."""
+        from .inbox import inbox_sections
+
+        return inbox_sections(actor)

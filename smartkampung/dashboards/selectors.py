@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartkampung.budgets.permissions import can_manage_ceilings
 from smartkampung.core.exceptions import NotFound
 from smartkampung.regions.models import Level, Region
 
@@ -90,6 +91,8 @@ class DashboardData:
     # Per region code (this region and, on the regency's, each kecamatan): letter types with
     # their median time to issue, and the backlog.
     services: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Whether the actor may open the regency's ceilings page (its figures link there).
+    ceilings_editable: bool = False
 
     @property
     def region_label(self) -> str:
@@ -158,6 +161,7 @@ def dashboard_data(*, actor: Any, region_code: str | None, year: int) -> Dashboa
             for code, figures in regions.items()
             if code == region.code or code.startswith(prefix)
         },
+        ceilings_editable=can_manage_ceilings(actor, region.code),
     )
 
 

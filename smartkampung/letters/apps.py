@@ -20,6 +20,12 @@ class LettersConfig(AppConfig):
             return []
         return [NavItem(label=str(_("Letters")), url=reverse("letters:hub"), order=30)]
 
+    def inbox_sections(self, actor: Any) -> list[Any]:
+        """The home page's work inbox: requests to check, approve, correct or download."""
+        from .inbox import inbox_sections
+
+        return inbox_sections(actor)
+
     def village_panels(self, request: HttpRequest, village: Any) -> list[Any]:
         """The village page: letters issued this year and requests waiting (counts only)."""
         from django.utils import timezone

@@ -104,6 +104,19 @@ def signer_position(head: Letterhead) -> str:
     )
 
 
+def signer_name_for(name: str, position: str) -> str:
+    """The name printed under the position in the signer's block: the person's name once,
+    never the title again. An account named after its office ("Kepala Desa Sarongan", or
+    "Kepala Desa Sarongan Hadi Sutrisno") keeps only what follows the title; an account with
+    no personal name prints nothing under the position rather than the title twice."""
+    text = " ".join(name.split())
+    for title in (position, "Kepala Desa", "Lurah"):
+        if title and text.lower().startswith(title.lower()):
+            text = text[len(title) :].strip(" ,.-")
+            break
+    return text
+
+
 def compose_blocks(
     *,
     body: str,

@@ -42,6 +42,42 @@ class PopulationConfig(AppConfig):
             items.append(NavItem(label=str(_("My record")), url=reverse("population:me"), order=5))
         return items
 
+    def inbox_sections(self, actor: Any) -> list[Any]:
+        """The home page's work inbox: refused imports, residents with incomplete data."""
+        from .inbox import inbox_sections
+
+        return inbox_sections(actor)
+
+    def audit_target_labels(self, target_type: str, ids: list[str]) -> list[tuple[str, str]]:
+        """Residents in the audit trail by their initials ("D. A."): enough for an inspector
+        to follow one person's events, not a name on a shared screen."""
+        from .models import Resident
+
+        if target_type != "population.resident":
+            return []
+        wanted = [int(i) for i in ids if i.isdigit()]
+        return [
+            (str(pk), " ".join(f"{w[0]}." for w in name.split()))
+            for pk, name in Resident.objects.filter(pk__in=wanted).values_list("pk", "full_name")
+        ]
+
+    def account_facts(self, user: Any) -> list[Any]:
+        """A citizen's account page: their NIK (masked; they log in with it) and village."""
+        from smartkampung.core.navigation import AccountFact
+        from smartkampung.core.privacy import mask_identifier
+
+        from .selectors import resident_for_citizen
+
+        resident = resident_for_citizen(user=user)
+        if resident is None:
+            return []
+        return [
+            AccountFact(
+                label=str(_("NIK")), value=mask_identifier(resident.nik), replaces_username=True
+            ),
+            AccountFact(label=str(_("Village")), value=resident.village.name),
+        ]
+
     def village_panels(self, request: HttpRequest, village: Any) -> list[Any]:
         from smartkampung.core.navigation import Panel
 

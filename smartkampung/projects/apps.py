@@ -25,6 +25,12 @@ class ProjectsConfig(AppConfig):
             )
         return items
 
+    def inbox_sections(self, actor: object) -> list:
+        """The home page's work inbox: open red flags for inspectors."""
+        from .inbox import inbox_sections
+
+        return inbox_sections(actor)
+
     def village_panels(self, request: HttpRequest, village: object) -> list:
         from smartkampung.core.navigation import Panel
 

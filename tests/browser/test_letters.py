@@ -75,6 +75,18 @@ def test_verification_page_checks_genuine_and_tampered_files(
     with page.expect_navigation():
         page.click("main form button[type=submit]")
     assert page.locator("[data-check]").get_attribute("data-check") == "mismatch"
+    # The verdict for the file leads the page, in red, and no green "valid" stands above it.
+    verdict = page.locator("#verdict")
+    assert page.locator("main h2").first.get_attribute("data-check") == "mismatch"
+    assert verdict.locator("h2").inner_text().startswith("Tidak cocok")
+    red = verdict.locator("h2").evaluate("e => getComputedStyle(e).color")
+    assert red == "rgb(164, 22, 26)", red
+    verdict_top = verdict.bounding_box()["y"]
+    for badge in page.locator(".badge").all():
+        color = badge.evaluate("e => getComputedStyle(e).color")
+        assert badge.bounding_box()["y"] > verdict_top
+        assert color != "rgb(17, 98, 47)", "a green badge on a mismatch page"
+    assert axe_serious_violations(page) == []
 
 
 def test_officer_pages_are_accessible(page: Any, live_server: Any, signed_letter: Letter) -> None:

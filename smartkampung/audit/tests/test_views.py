@@ -59,3 +59,33 @@ def test_audit_api_for_inspector(make_user, client):
     response = client.get("/api/v1/audit/events", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.status_code == 200
     assert response.json()["count"] >= 1
+
+
+def test_trail_reads_as_sentences_with_who_whom_and_why(
+    make_user, login_client, village, django_assert_max_num_queries
+):
+    from smartkampung.population import services as population
+    from smartkampung.population.testing import make_resident
+
+    operator = make_user(
+        "operator.sarongan", roles=[(Role.VILLAGE_OPERATOR, village.code)], full_name="Rina W"
+    )
+    inspector = make_user(roles=[(Role.INSPECTOR, "35.10")])
+    resident = make_resident(actor=operator, village=village, full_name="Didik Anshori")
+    population.resident_full_view(
+        actor=operator, resident_id=resident.pk, reason="Surat domisili", channel="web"
+    )
+    population.resident_full_view(actor=operator, resident_id=resident.pk, reason="", channel="web")
+    audit.record(operator, "accounts.login", village, {})
+    client = login_client(inspector)
+    html = client.get("/audit/").content.decode()
+    # Indonesian, the default language of the pages.
+    assert f"Operator desa {village.name} (Rina W) melihat data lengkap D. A. — alasan:" in html
+    assert "<q>Surat domisili</q>" in html
+    assert "tanpa alasan" in html  # the view without a reason stands out
+    assert "Didik Anshori" not in html  # initials only
+    # Logins are left out unless asked for.
+    assert 'data-action="accounts.login"' not in html
+    assert 'data-action="accounts.login"' in client.get("/audit/?logins=on").content.decode()
+    with django_assert_max_num_queries(14):  # actors and each target type once per page
+        client.get("/audit/")

@@ -141,7 +141,7 @@ def ceilings(data: DashboardData, params: Mapping[str, str]) -> Table:
         budgeted = Decimal(c["budgeted"])
         ceilings_url = (
             url("budgets:ceilings", year=data.year, district=village.district_code)
-            if data.is_regency
+            if data.is_regency and data.ceilings_editable
             else ""
         )
         rows.append(

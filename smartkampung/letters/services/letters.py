@@ -24,7 +24,13 @@ from smartkampung import audit
 from smartkampung.core.exceptions import NotFound, PermissionDenied
 from smartkampung.regions.models import Kind, Region
 
-from ..composition import Letterhead, LetterSubject, compose_blocks, signer_position
+from ..composition import (
+    Letterhead,
+    LetterSubject,
+    compose_blocks,
+    signer_name_for,
+    signer_position,
+)
 from ..exceptions import LetterConflict, LetterErrorCode, LetterInvalid
 from ..fields import printable_values
 from ..models import Letter, LetterType
@@ -108,7 +114,9 @@ def letter_create_numbered(
             "date": date_id(day),
         },
         signer=signer,
-        signer_name=(getattr(signer, "display_name", "") or str(signer))[:150],
+        signer_name=signer_name_for(getattr(signer, "display_name", "") or str(signer), position)[
+            :150
+        ],
         signer_position=position,
     )
 

@@ -125,3 +125,39 @@ def test_rsa_keys_also_give_a_valid_signature(settings, spm, village, head, tmp_
     assert "Signature is Valid." in out
     data, _ref = typeset_and_sign(letter)
     assert data[:5] == b"%PDF-"
+
+
+@pytest.mark.parametrize(
+    "full_name,printed",
+    [
+        ("Hadi Sutrisno", "Hadi Sutrisno"),
+        ("Kepala Desa Sarongan", ""),
+        ("Kepala Desa Sarongan Hadi Sutrisno", "Hadi Sutrisno"),
+        ("kepala desa Hadi", "Hadi"),
+    ],
+)
+def test_signer_block_prints_the_title_once_then_the_name(
+    spm, village, make_user, tmp_path: Path, full_name: str, printed: str
+) -> None:
+    from smartkampung.accounts.models import Role
+
+    from .conftest import issue_letter
+
+    signer = make_user(roles=[(Role.VILLAGE_HEAD, village.code)], full_name=full_name)
+    letter = issue_letter(letter_type=spm, village=village, signer=signer)
+    assert letter.signer_position == "Kepala Desa Sarongan"
+    assert letter.signer_name == printed
+
+    def text_of(one: Letter) -> str:
+        path = tmp_path / f"letter-{one.pk}.pdf"
+        path.write_bytes(_pdf(one))
+        return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+
+    # The title appears as often as on a letter signed by an account with a personal name
+    # (the body's "Yang bertanda tangan ... Kepala Desa Sarongan" and the signer's block).
+    named = make_user(roles=[(Role.VILLAGE_HEAD, village.code)], full_name="Hadi Sutrisno")
+    baseline = text_of(issue_letter(letter_type=spm, village=village, signer=named))
+    text = text_of(letter)
+    assert text.count("Kepala Desa Sarongan") == baseline.count("Kepala Desa Sarongan"), text
+    if printed:
+        assert printed in text

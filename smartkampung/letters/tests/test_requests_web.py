@@ -4,6 +4,7 @@ web form, the queue, attachments served safely, the API's whole flow."""
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -280,3 +281,56 @@ def test_api_list_has_no_n_plus_one(citizen, operator, spm, django_assert_max_nu
     with django_assert_max_num_queries(12):
         body = client.get("/api/v1/letters/requests").json()
     assert body["count"] == 6 and len(body["items"][0]["attachments"]) == 2
+
+
+def test_request_for_a_household_member_shows_and_prints_that_member(
+    citizen, operator, head, letter_types, tmp_path
+):
+    import subprocess
+
+    from smartkampung.population.codes import FamilyRole
+    from smartkampung.population.testing import make_resident
+
+    child = make_resident(
+        actor=operator,
+        village=citizen.village,
+        full_name="Adi Pratama",
+        kk_number=citizen.household.kk_number,
+        family_role=FamilyRole.CHILD,
+    )
+    client = _client(citizen.user)
+    # The form offers the household; choosing the child shows the child's register data.
+    own = client.get("/letters/new/spm/").content.decode()
+    assert f"?for={child.pk}" in own
+    html = client.get(f"/letters/new/spm/?for={child.pk}").content.decode()
+    card = html[
+        html.index('id="register-h"') : html.index("</section>", html.index('id="register-h"'))
+    ]
+    assert "Adi Pratama" in card and "Siti Aminah" not in card
+    assert re.search(rf'<input type="radio" name="resident" value="{child.pk}"[^>]* checked', html)
+    # Someone outside the household: 404, nothing shown.
+    stranger = make_resident(actor=operator, village=citizen.village, full_name="Orang Lain")
+    assert client.get(f"/letters/new/spm/?for={stranger.pk}").status_code == 404
+
+    response = client.post(
+        f"/letters/new/spm/?for={child.pk}",
+        {
+            "resident": child.pk,
+            "f_keperluan": "keringanan biaya pendidikan",
+            "d_ktp": SimpleUploadedFile("ktp.jpg", jpeg_bytes(), "image/jpeg"),
+            "d_kk": SimpleUploadedFile("kk.pdf", pdf_bytes(), "application/pdf"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    request = LetterRequest.objects.get()
+    assert request.resident == child and request.applicant == citizen.user
+    _client(operator).post(f"/letters/requests/{request.pk}/check/")
+    _client(head).post(f"/letters/requests/{request.pk}/approve/")
+    request.refresh_from_db()
+    assert request.status == RequestStatus.ISSUED
+    pdf = tmp_path / "letter.pdf"
+    with request.letter.pdf.open("rb") as handle:
+        pdf.write_bytes(handle.read())
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "Adi Pratama" in text and child.nik in text
+    assert "Siti Aminah" not in text and citizen.nik not in text

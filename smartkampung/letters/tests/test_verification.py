@@ -76,6 +76,32 @@ def test_a_tampered_pdf_fails(issued_letter: Letter) -> None:
     assert 'data-check="mismatch"' in response.content.decode()
 
 
+def test_a_changed_file_leads_with_does_not_match_and_no_green_valid_above_it(
+    issued_letter: Letter,
+) -> None:
+    data = bytearray(_pdf(issued_letter))
+    data[len(data) // 3] ^= 0x01
+    upload = SimpleUploadedFile("surat.pdf", bytes(data), "application/pdf")
+    html = Client().post(f"/v/{issued_letter.token}", {"document": upload}).content.decode()
+    main = html[html.index("<main") :]
+    verdict = main.index('data-check="mismatch"')
+    # The verdict is the first thing after the page's title, before the letter's status ...
+    assert verdict < main.index('data-status="valid"')
+    assert main.index("<h2") == main.index('<h2 id="verdict-h"')
+    assert "Tidak cocok" in main[verdict : verdict + 60]  # Indonesian, the default
+    # ... and the status of the letter under the code is no longer shown in green.
+    assert 'class="badge ok"' not in main
+    assert "Surat yang diterbitkan dengan kode ini" in main
+
+
+def test_a_genuine_file_leads_with_genuine(issued_letter: Letter) -> None:
+    upload = SimpleUploadedFile("surat.pdf", _pdf(issued_letter), "application/pdf")
+    html = Client().post(f"/v/{issued_letter.token}", {"document": upload}).content.decode()
+    main = html[html.index("<main") :]
+    assert main.index('data-check="genuine"') < main.index('data-status="valid"')
+    assert 'class="badge ok"' in main
+
+
 def test_a_pdf_with_bytes_appended_fails(issued_letter: Letter) -> None:
     data = _pdf(issued_letter) + b"\n% an incremental update\n%%EOF\n"
     upload = SimpleUploadedFile("surat.pdf", data, "application/pdf")

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from smartkampung.accounts.permissions import Role, has_role_anywhere
 
 from .. import selectors
+from ..inbox import inbox_sections
 from ..permissions import (
     COUNTER_ROLES,
     SPM_LIST_ROLES,
@@ -16,6 +17,21 @@ from ..permissions import (
     can_manage_letter_types,
     can_view_overview,
 )
+
+# Which inbox sections (letters.inbox) each card of the hub shows.
+CARD_SECTIONS = {
+    "mine": ("letters.my_requests", "letters.ready"),
+    "office": ("letters.to_check", "letters.to_approve", "letters.returned"),
+    "overview": ("letters.overdue",),
+}
+
+
+def _waiting_by_card(user: object) -> dict[str, list[object]]:
+    sections = {s.key: s for s in inbox_sections(user)}
+    return {
+        card: [sections[key] for key in keys if key in sections]
+        for card, keys in CARD_SECTIONS.items()
+    }
 
 
 @login_required
@@ -32,5 +48,7 @@ def hub(request: HttpRequest) -> HttpResponse:
             "can_spm_list": has_role_anywhere(user, SPM_LIST_ROLES),
             "can_manage": can_manage_letter_types(user),
             "unread": selectors.notification_list(actor=user, unread_only=True).count(),
+            # The same counts as the home page's inbox, on the cards they belong to.
+            "waiting": _waiting_by_card(user),
         },
     )

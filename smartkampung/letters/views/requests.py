@@ -113,6 +113,20 @@ def _subject_choices(request: HttpRequest, letter_type: LetterType) -> tuple[Any
     return None, subjects
 
 
+def _chosen_member(request: HttpRequest, subjects: list[Any]) -> Any:
+    """The household member the letter is for: ``?for=`` on the page, the form's choice when
+    it comes back with errors; the citizen themself by default. Anyone else: 404."""
+    wanted = request.POST.get("resident") if request.method == "POST" else request.GET.get("for")
+    if not wanted:
+        return subjects[0]
+    for member in subjects:
+        if str(member.pk) == str(wanted):
+            return member
+    if request.method == "POST":
+        return subjects[0]  # the form refuses the choice with its own message
+    raise NotFound()
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest, code: str) -> HttpResponse:
@@ -123,8 +137,12 @@ def request_new(request: HttpRequest, code: str) -> HttpResponse:
     letter_type = selectors.letter_type_get(regency_code=regency, code=code)
     fixed, subjects = _subject_choices(request, letter_type)
     choices = None if fixed else [(r.pk, _subject_label(r)) for r in subjects]
-    first = fixed or subjects[0]
-    initial = {f"f_{k}": v for k, v in services.prefill_values(letter_type, first).items()}
+    first = fixed or _chosen_member(request, subjects)
+    initial: dict[str, Any] = {
+        f"f_{k}": v for k, v in services.prefill_values(letter_type, first).items()
+    }
+    if not fixed:
+        initial["resident"] = first.pk
     form = LetterRequestForm(
         request.POST or None,
         request.FILES or None,
@@ -159,6 +177,9 @@ def request_new(request: HttpRequest, code: str) -> HttpResponse:
             "letter_type": letter_type,
             "resident": fixed,
             "subject": services.subject_for(first),
+            # A citizen chooses whom the letter is for; the register card shows that person.
+            "members": [] if fixed else [(r, _subject_label(r)) for r in subjects],
+            "chosen": first,
         },
         status=400 if form.errors else 200,
     )

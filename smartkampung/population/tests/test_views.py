@@ -345,3 +345,20 @@ def test_nav_items(operator, make_user, login_client, resident) -> None:
     assert "/population/statistics/" in html
     assert login_client(make_user()).get("/population/").status_code == 404
     assert date.today()  # keeps the import used
+
+
+def test_citizen_account_page_shows_name_and_masked_nik_not_the_username(
+    operator, family, login_client
+):
+    _head, wife, _child = family
+    code = services.activation_code_issue(actor=operator, resident=wife)
+    user = services.citizen_activate(
+        nik=wife.nik, code=code, password="kopi-osing-2026", address=None
+    )
+    html = login_client(user).get("/accounts/profile/").content.decode()
+    main = html[html.index("<main") :]
+    assert wife.full_name in main
+    assert mask_identifier(wife.nik) in main and wife.nik not in main
+    assert user.username not in html  # "warga.<id>" means nothing to a citizen
+    # An official's account still shows the username they log in with.
+    assert operator.username in login_client(operator).get("/accounts/profile/").content.decode()
