@@ -116,7 +116,12 @@ def test_operator_and_head_act_from_the_request_page(spm_request, operator, head
         'data-action="approve"'
         in kades.get(f"/letters/requests/{spm_request.pk}/").content.decode()
     )
-    kades.post(f"/letters/requests/{spm_request.pk}/approve/")
+    asked = kades.post(f"/letters/requests/{spm_request.pk}/approve/").content.decode()
+    assert "data-stepup-form" in asked and spm_request.letter_type.title in asked
+    assert LetterRequest.objects.get(pk=spm_request.pk).status == RequestStatus.VERIFIED
+    kades.post(
+        f"/letters/requests/{spm_request.pk}/approve/", {"stepup_password": "correct-horse-battery"}
+    )
     request = LetterRequest.objects.get(pk=spm_request.pk)
     assert request.status == RequestStatus.ISSUED
     citizen_page = _client(spm_request.resident.user).get(f"/letters/requests/{spm_request.pk}/")
