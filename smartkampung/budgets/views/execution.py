@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from smartkampung.accounts.stepup import stepup_gate
 from smartkampung.core.exceptions import NotFound
-from smartkampung.core.templatetags.sk import rupiah
 from smartkampung.core.pagination import paginate
+from smartkampung.core.templatetags.sk import rupiah
 
 from .. import services
 from ..exports import lra_workbook, xlsx_response

@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from smartkampung.accounts.permissions import has_role_anywhere
+from smartkampung.accounts.stepup import stepup_check_headers
 from smartkampung.core.api import ERRORS
 from smartkampung.core.exceptions import NotFound
 from smartkampung.core.privacy import mask_identifier
@@ -17,8 +18,8 @@ from smartkampung.core.uploads import read_limited
 from smartkampung.population.models import Resident
 
 from .. import selectors
-from ..models import LetterRequest, Notification
-from ..permissions import VILLAGE_LETTER_STAFF, regency_code_of
+from ..models import LetterRequest, Notification, RequestStatus
+from ..permissions import VILLAGE_LETTER_STAFF, can_approve, regency_code_of
 from ..schemas import NoteIn, NotificationOut, ReasonIn, RequestIn, RequestOut, ValuesIn
 from ..services import requests as services
 from ..services.notifications import notifications_mark_read
@@ -207,8 +208,17 @@ def return_(request: HttpRequest, request_id: int, payload: ReasonIn) -> dict[st
     "/{request_id}/approve",
     response={200: RequestOut, **ERRORS},
     summary="Approve: number, typeset and sign (village head)",
+    description=(
+        "Step-up (ADR 0112): send the head's password in `X-Step-Up-Password` or an "
+        "authenticator code in `X-Step-Up-Code`; without it, 403 `step_up_required`."
+    ),
 )
 def approve(request: HttpRequest, request_id: int) -> dict[str, object]:
+    item = selectors.letter_request_get(actor=request.user, request_id=request_id)
+    if item.status == RequestStatus.VERIFIED and can_approve(
+        request.user, item.letter_type.approver_roles, item.village_id
+    ):
+        stepup_check_headers(request, purpose="letters.approve", target=item)
     services.letter_request_approve(actor=request.user, request_id=request_id)
     return _get(request, request_id)
 

@@ -191,7 +191,13 @@ def test_api_whole_flow(citizen, operator, head, letter_types):
         f"/api/v1/letters/requests/{request_id}/check", {}, content_type="application/json"
     )
     assert checked.json()["status"] == "verified"
-    approved = _client(head).post(f"/api/v1/letters/requests/{request_id}/approve")
+    unconfirmed = _client(head).post(f"/api/v1/letters/requests/{request_id}/approve")
+    assert unconfirmed.status_code == 403 and unconfirmed.json()["code"] == "step_up_required"
+    assert LetterRequest.objects.get(pk=request_id).status == RequestStatus.VERIFIED
+    approved = _client(head).post(
+        f"/api/v1/letters/requests/{request_id}/approve",
+        HTTP_X_STEP_UP_PASSWORD="correct-horse-battery",
+    )
     body = approved.json()
     assert body["status"] == "issued" and body["letter_number"].startswith("460/")
     assert [h["status_to"] for h in body["history"]][-1] == "issued"
