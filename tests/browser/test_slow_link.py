@@ -39,7 +39,7 @@ def compressed_static(monkeypatch: Any) -> None:
         response = original(self, request)
         if "gzip" not in request.headers.get("Accept-Encoding", "") or response.status_code != 200:
             return response
-        body = b"".join(response.streaming_content)
+        body = b"".join(response.streaming_content)  # type: ignore[arg-type]
         compressed = HttpResponse(gzip.compress(body, 9), content_type=response["Content-Type"])
         compressed["Content-Encoding"] = "gzip"
         compressed["Vary"] = "Accept-Encoding"

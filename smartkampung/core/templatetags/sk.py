@@ -8,9 +8,28 @@ from typing import Any
 
 from django import template
 
+from smartkampung.core.formatting import format_date, format_datetime, format_duration
 from smartkampung.core.privacy import mask_identifier, mask_name
 
 register = template.Library()
+
+
+@register.filter
+def sk_date(value: Any) -> str:
+    """``4 Desember 2026`` / ``4 December 2026`` (core.formatting)."""
+    return format_date(value)
+
+
+@register.filter
+def sk_datetime(value: Any) -> str:
+    """``4 Desember 2026, 09.30`` / ``4 December 2026, 09:30`` in local time."""
+    return format_datetime(value)
+
+
+@register.filter
+def duration(value: Any, unit: str = "seconds") -> str:
+    """``{{ hours|duration:"hours" }}`` → ``2 jam 10 menit``; never ``0,6 jam``."""
+    return format_duration(value, unit=unit)
 
 
 @register.filter
