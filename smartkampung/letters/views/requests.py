@@ -58,7 +58,7 @@ def _uploads(form: LetterRequestForm) -> list[services.Upload]:
 
 def _labelled(item: Any) -> list[tuple[Any, str]]:
     """The request's attachments with the document labels of its letter type."""
-    labels = {doc.key: doc.label for doc in item.letter_type.document_specs}
+    labels = {doc.key: doc.display_label for doc in item.letter_type.document_specs}
     return [(a, labels.get(a.document_key, a.document_key)) for a in item.attachments.all()]
 
 
@@ -180,7 +180,8 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             "item": item,
             "letter": letter,
             "values": [
-                (spec.label, item.values.get(spec.key, "")) for spec in letter_type.field_specs
+                (spec.display_label, item.values.get(spec.key, ""))
+                for spec in letter_type.field_specs
             ],
             "attachments": _labelled(item),
             "events": item.events.select_related("actor"),
@@ -253,7 +254,7 @@ def _approval_stepup(request: HttpRequest, request_id: int) -> HttpResponse | No
         (_("For"), resident.full_name if resident else ""),
         (_("NIK"), mask_identifier(resident.nik) if resident else ""),
         *[
-            (spec.label, item.values.get(spec.key, ""))
+            (spec.display_label, item.values.get(spec.key, ""))
             for spec in letter_type.field_specs
             if item.values.get(spec.key, "")
         ],
