@@ -134,7 +134,8 @@ def test_heads_must_use_their_authenticator_where_the_setting_says(
     client = _client(head)
     # no authenticator set up: told to set it up, nothing signed
     page = _approve(client, verified.pk, stepup_password=PASSWORD, stepup_code="123456")
-    assert page.status_code == 403 and "two-factor" in page.content.decode().lower()
+    assert page.status_code == 403 and "data-stepup-error" in page.content.decode()
+    assert AuditEvent.objects.get(action="accounts.stepup_refused").data["why"] == "no_totp"
     _unchanged(verified.pk)
     totp = _with_totp(head)
     page = _approve(client, verified.pk, stepup_password=PASSWORD)  # a password is not enough
