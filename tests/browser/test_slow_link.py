@@ -118,3 +118,13 @@ def test_the_portal_and_the_verification_page_load_on_a_slow_link(
     assert sum(home_sizes.values()) < LIMIT, home_sizes
     village_sizes = results["village page"][1]
     assert sum(village_sizes.values()) < LIMIT, village_sizes
+
+
+def test_the_trust_page_fits_a_phone(browser: Any, live_server: Any, letter: Any) -> None:
+    """The fingerprint and the commands wrap: no sideways scrolling on a 390 px screen."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/v/ca/")
+    assert page.locator("[data-fingerprint]").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    context.close()
