@@ -171,6 +171,45 @@ def run(h: Harness, *, quick: bool = False) -> None:
         n=30 if quick else 200,
         target_p95_ms=100,
     )
+    # What long-term validation adds (ADR 0110): the same signature without the timestamp and
+    # the embedded validation info (B-B), and the CRL the signature validates against.
+    from cryptography.hazmat.primitives import serialization
+
+    from smartkampung.letters.services import certificates
+    from smartkampung.letters.signing import pades
+    from smartkampung.letters.signing.x509 import cert_from_pem
+
+    pdf = typeset(doc)
+    cert = certificates.signer_certificate_current(
+        user_id=head.pk,
+        village_code=village.code,
+        name=sample.signer_name,
+        position=sample.signer_position,
+    )
+    ca = cert_from_pem(cert.authority.certificate_pem)
+    key = certificates.signer_key(cert)
+    h.measure(
+        f"sign one typeset letter B-B, no timestamp ({algorithm} key; baseline for B-LT)",
+        lambda: pades.sign_pdf(
+            pdf,
+            certificate=cert_from_pem(cert.certificate_pem),
+            key=key,
+            chain=[ca],
+            reason="bench",
+            location="bench",
+            name=sample.signer_name,
+        ),
+        n=30 if quick else 200,
+    )
+    regency = cert.authority.regency_id
+    h.measure(
+        "regency CRL, rebuilt and signed (cache cleared each time)",
+        lambda: (cache.clear(), certificates.authority_crl(regency_code=regency)),
+        n=20 if quick else 100,
+    )
+    h.context["letters_signed_pdf_bytes"] = len(typeset_and_sign(sample)[0])
+    h.context["letters_ca_der_bytes"] = len(ca.public_bytes(serialization.Encoding.DER))
+
     counter = iter(range(1, 10**9))
     h.measure(
         "issue one letter end to end (number, typeset, sign, store)",

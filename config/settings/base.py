@@ -404,6 +404,15 @@ SK_LETTERS_SIGNING_BACKEND = os.environ.get(
 )
 # Key type of the local CA and signers: "rsa" (RSA-2048/3072, every PDF reader) or "ec" (P-256).
 SK_LETTERS_KEY_ALGORITHM = os.environ.get("SK_LETTERS_KEY_ALGORITHM", "rsa")
+# Step-up confirmation before signing, SPP approval and budget locking (ADR 0112): how long a
+# confirmation holds, and whether village heads must use their authenticator code (production).
+SK_STEPUP_SECONDS = int(os.environ.get("SK_STEPUP_SECONDS", "300"))
+SK_STEPUP_TOTP_FOR_VILLAGE_HEADS = env_bool("SK_STEPUP_TOTP_FOR_VILLAGE_HEADS", False)
+# RFC 3161 timestamps (ADR 0110): empty = the platform's own TSA under the regency CA; or the
+# URL of an external TSA, with its root certificate(s) in a PEM file.
+SK_LETTERS_TSA_URL = os.environ.get("SK_LETTERS_TSA_URL", "")
+SK_LETTERS_TSA_TRUST_PEM = os.environ.get("SK_LETTERS_TSA_TRUST_PEM", "")
+SK_LETTERS_TSA_TIMEOUT = int(os.environ.get("SK_LETTERS_TSA_TIMEOUT", "10"))
 # Notifications to citizens: console (log), file (JSON lines) or an SMS/WhatsApp gateway class.
 SK_LETTERS_NOTIFICATION_BACKEND = os.environ.get(
     "SK_LETTERS_NOTIFICATION_BACKEND", "smartkampung.letters.notifications.ConsoleBackend"

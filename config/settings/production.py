@@ -27,3 +27,5 @@ if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 if env_bool("SK_BEHIND_TLS_PROXY", True):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Village heads confirm signing with their authenticator code, not only the password (ADR 0112).
+SK_STEPUP_TOTP_FOR_VILLAGE_HEADS = env_bool("SK_STEPUP_TOTP_FOR_VILLAGE_HEADS", True)

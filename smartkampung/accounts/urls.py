@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import recovery_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -15,4 +15,12 @@ urlpatterns = [
     path("accounts/users/", views.user_list, name="user_list"),
     path("accounts/users/new/", views.user_create, name="user_create"),
     path("accounts/users/<int:user_id>/", views.user_detail, name="user_detail"),
+    # a forgotten staff password (ADR 0114)
+    path("accounts/password/forgot/", recovery_views.password_forgot, name="password_forgot"),
+    path("accounts/staff/", recovery_views.staff_list, name="staff_list"),
+    path(
+        "accounts/staff/<int:user_id>/reset/",
+        recovery_views.staff_password_reset,
+        name="staff_password_reset",
+    ),
 ]

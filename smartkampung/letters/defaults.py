@@ -264,6 +264,66 @@ DEFAULT_VERIFIERS = [OPERATOR, SECRETARY]
 DEFAULT_APPROVERS = [HEAD]
 
 
+# English labels of the default fields and documents (the catalogue is data, so its labels are
+# not in the gettext catalogues; a field keeps "label" in Indonesian, as printed on the letter,
+# and "label_en" for the English interface).
+ENGLISH_LABELS: dict[str, str] = {
+    "Foto KTP-el": "Photo of the e-KTP (ID card)",
+    "Foto Kartu Keluarga": "Photo of the family card (KK)",
+    "Foto rumah": "Photo of the house",
+    "Foto tempat usaha": "Photo of the business premises",
+    "Pas foto": "Passport photo",
+    "Surat keterangan kehilangan dari kepolisian": "Police report of the loss",
+    "Surat keterangan lahir dari bidan/rumah sakit": "Birth statement from the midwife/hospital",
+    "Buku nikah / akta perkawinan orang tua": "Parents' marriage book / certificate",
+    "Surat keterangan kematian dari dokter/rumah sakit": "Death statement from the doctor/hospital",
+    "Keperluan": "Purpose",
+    "Keperluan SKCK": "Purpose of the police certificate (SKCK)",
+    "Jumlah tanggungan keluarga": "Number of dependants in the family",
+    "Penghasilan keluarga per bulan": "Family income per month",
+    "Alamat domisili": "Address of residence",
+    "Berdomisili sejak": "Resident there since",
+    "Nama usaha": "Business name",
+    "Jenis usaha": "Type of business",
+    "Alamat usaha": "Business address",
+    "Berdiri sejak (tahun)": "Established (year)",
+    "Jenis permohonan": "Type of request",
+    "Keterangan": "Remarks",
+    "Nama anak": "Child's name",
+    "Jenis kelamin anak": "Child's sex",
+    "Tempat lahir anak": "Child's place of birth",
+    "Tanggal lahir anak": "Child's date of birth",
+    "Nama ayah": "Father's name",
+    "Nama ibu": "Mother's name",
+    "Tanggal meninggal": "Date of death",
+    "Tempat meninggal": "Place of death",
+    "Sebab meninggal": "Cause of death",
+    "Nama pelapor": "Name of the person reporting",
+    "Hubungan pelapor dengan almarhum/almarhumah": "Relationship of the reporter to the deceased",
+    "Alamat tujuan": "Destination address",
+    "Desa/kelurahan tujuan": "Destination village",
+    "Kecamatan tujuan": "Destination district (kecamatan)",
+    "Kabupaten/kota tujuan": "Destination regency/city",
+    "Alasan pindah": "Reason for moving",
+    "Jumlah anggota keluarga yang ikut pindah": "Family members moving along",
+}
+
+
+def with_english_labels(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The field or document dicts with ``label_en`` where the defaults know one."""
+    return [
+        {**spec, "label_en": ENGLISH_LABELS[spec["label"]]}
+        if not spec.get("label_en") and spec.get("label") in ENGLISH_LABELS
+        else spec
+        for spec in specs
+    ]
+
+
+for _type in DEFAULT_TYPES:
+    _type["fields"] = with_english_labels(_type["fields"])
+    _type["documents"] = with_english_labels(_type["documents"])
+
+
 def install_default_types(model: Any, regency_code: str) -> int:
     """Create the default types a regency lacks (by code); return how many were created.
 

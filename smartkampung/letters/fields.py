@@ -31,7 +31,7 @@ def clean_values(specs: list[FieldSpec], raw: dict[str, Any]) -> dict[str, str]:
         text = _CONTROL.sub("", str(value)).strip() if value is not None else ""
         if not text:
             if spec.required:
-                errors[spec.key] = _("%(label)s is required.") % {"label": spec.label}
+                errors[spec.key] = _("%(label)s is required.") % {"label": spec.display_label}
             continue
         problem = _check(spec, text)
         if problem:

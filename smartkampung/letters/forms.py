@@ -98,6 +98,11 @@ class LetterTypeForm(forms.Form):
             "textarea, date, number, choice: option one; option two. Prefill from the register: "
             "%(sources)s."
         ) % {"sources": ", ".join(SUBJECT_PLACEHOLDERS)}
+        english = gettext(
+            "A label is in Indonesian, then “//” and the English label: Keperluan // Purpose."
+        )
+        for name in ("fields_text", "documents_text"):
+            self.fields[name].help_text = f"{self.fields[name].help_text} {english}"
         placeholders = ", ".join(
             "{" + p + "}" for p in [*SUBJECT_PLACEHOLDERS, *LETTER_PLACEHOLDERS]
         )
@@ -173,7 +178,7 @@ ACCEPT = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
 
 
 def _field_for(spec: FieldSpec) -> forms.Field:
-    common: dict[str, Any] = {"label": spec.label, "required": spec.required}
+    common: dict[str, Any] = {"label": spec.display_label, "required": spec.required}
     if spec.kind == FieldKind.TEXTAREA:
         return forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 3}), **common)
     if spec.kind == FieldKind.DATE:
@@ -215,7 +220,7 @@ class LetterRequestForm(forms.Form):
             existing = existing_documents or set()
             for doc in letter_type.document_specs:
                 self.fields[f"d_{doc.key}"] = forms.FileField(
-                    label=doc.label,
+                    label=doc.display_label,
                     required=doc.required and doc.key not in existing,
                     widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
                     help_text=_("Photo (JPEG, PNG) or PDF, at most %(mb)d MB.")

@@ -229,6 +229,16 @@ def authority_exists(*, regency_code: str) -> bool:
     return CertificateAuthority.objects.filter(regency_id=regency_code).exists()
 
 
+def authority_public_list() -> QuerySet[CertificateAuthority]:
+    """The regency CAs, for the public "how to trust" page: public certificates only (the
+    queryset defers the encrypted keys)."""
+    return (
+        CertificateAuthority.objects.select_related("regency")
+        .defer("key_encrypted", "tsa_key_encrypted")
+        .order_by("regency_id")
+    )
+
+
 SPM_CODE = "spm"
 
 

@@ -77,6 +77,9 @@ def _region_page(request: HttpRequest, region: Region) -> HttpResponse:
                 "population_tables": data.population.labelled(),
                 "is_village": region.level == Level.VILLAGE,
                 "ancestors": figures.region_ancestors(region),
+                # "Kabupaten Banyuwangi", not "Kabupaten Kabupaten Banyuwangi": a regency's
+                # name already says its kind
+                "parent_label": figures.region_label(region.parent) if region.parent else "",
                 "map_config": json.dumps(_map_config(region, year)),
                 "growth": published_growth(region_code=region.code),
             },

@@ -86,9 +86,13 @@ def region_boundary(request: HttpRequest, code: str) -> HttpResponse:
 )
 @decorate_view(gzip_page)  # public geography, no secrets in the body: compression is safe
 def region_boundaries(
-    request: HttpRequest, code: str, level: Level = Level.VILLAGE
+    request: HttpRequest, code: str, level: Level = Level.VILLAGE, zoom: int | None = None
 ) -> HttpResponse:
-    return geojson_response(request, selectors.boundaries_geojson(parent_code=code, level=level))
+    """``zoom`` (6–18): simplified for a map at that zoom level, so a regency overview on a slow
+    link loads a fraction of the full boundaries; the map asks again as the user zooms in."""
+    return geojson_response(
+        request, selectors.boundaries_geojson(parent_code=code, level=level, zoom=zoom)
+    )
 
 
 def _json_str(value: str) -> str:

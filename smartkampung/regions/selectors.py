@@ -4,6 +4,7 @@ domain apps' selectors, which filter their own rows by village code."""
 from __future__ import annotations
 
 import json
+import math
 
 from django.core.cache import cache
 from django.db.models import QuerySet
@@ -53,12 +54,33 @@ def boundary_version() -> int:
     return int(cache.get(BOUNDARY_CACHE_VERSION_KEY) or 0)
 
 
-def boundaries_geojson(*, parent_code: str, level: str = Level.VILLAGE) -> str:
-    """FeatureCollection of every region of ``level`` below ``parent_code``, simplified for maps.
+# Map zoom levels the boundaries are simplified for (web-mercator tiles of 256 px).
+MIN_ZOOM, MAX_ZOOM = 6, 18
+
+
+def zoom_tolerance(zoom: int) -> tuple[float, int]:
+    """Simplification tolerance (degrees) and coordinate digits for a map at ``zoom``: half a
+    screen pixel (360° / 256 px / 2^zoom), so the simplified line is drawn on the same pixels;
+    digits keep rounding under a tenth of a pixel."""
+    pixel = 360.0 / (256 * 2**zoom)
+    digits = max(3, min(5, math.ceil(-math.log10(pixel / 10))))
+    return pixel / 2, digits
+
+
+def boundaries_geojson(
+    *, parent_code: str, level: str = Level.VILLAGE, zoom: int | None = None
+) -> str:
+    """FeatureCollection of every region of ``level`` below ``parent_code``, simplified for maps
+    (for a map at ``zoom`` when given: a regency overview is a seventh of the full detail).
 
     Cached until the next region import (the cache key carries the import version).
     """
-    key = f"regions:geojson:{boundary_version()}:{parent_code}:{level}"
+    if zoom is not None:
+        zoom = max(MIN_ZOOM, min(MAX_ZOOM, zoom))
+        tolerance, digits = zoom_tolerance(zoom)
+    else:
+        tolerance, digits = MAP_SIMPLIFY_DEGREES, 5
+    key = f"regions:geojson:{boundary_version()}:{parent_code}:{level}:{zoom}"
     cached = cache.get(key)
     if cached is not None:
         return str(cached)
@@ -72,7 +94,7 @@ def boundaries_geojson(*, parent_code: str, level: str = Level.VILLAGE) -> str:
     )
     features = []
     for region in rows:
-        geom = parse_geojson_geometry(region.boundary).simplify(MAP_SIMPLIFY_DEGREES)
+        geom = parse_geojson_geometry(region.boundary).simplify(tolerance)
         features.append(
             '{"type":"Feature","properties":'
             + json.dumps(
@@ -85,7 +107,7 @@ def boundaries_geojson(*, parent_code: str, level: str = Level.VILLAGE) -> str:
                 separators=(",", ":"),
             )
             + ',"geometry":'
-            + geometry_to_geojson(geom, digits=5)
+            + geometry_to_geojson(geom, digits=digits)
             + "}"
         )
     body = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"

@@ -138,6 +138,11 @@ def test_draft_submit_evaluate_approve(browser: Any, live_server: Any, people: A
     pmd.check("#review-form input[value=approve]")
     with pmd.expect_navigation():
         pmd.click("#review-form button[type=submit]")
+    # Locking asks twice (step-up): the budget's summary, then the officer's password.
+    expect(pmd.locator("[data-stepup-summary]")).to_contain_text("Sarongan")
+    pmd.fill("#id_stepup_password", PASSWORD)
+    with pmd.expect_navigation():
+        pmd.click("[data-stepup-form] button[type=submit]")
     expect(pmd.locator("#budget-status")).to_have_text("Disetujui dan dikunci")
     assert axe_serious_violations(pmd) == []
     pmd.goto(f"{base}/budgets/consolidation/?year=2026")

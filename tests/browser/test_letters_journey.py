@@ -117,6 +117,19 @@ def test_spm_journey(
     assert axe_serious_violations(head_page) == []
     with head_page.expect_navigation():
         head_page.click("button[data-action='approve']")
+    # Signing asks twice (step-up): the letter's summary and the head's password.
+    summary = head_page.locator("[data-stepup-summary]")
+    assert "Surat Pernyataan Miskin" in summary.inner_text()
+    assert "Siti Aminah" in summary.inner_text()
+    assert axe_serious_violations(head_page) == []
+    head_page.fill("#id_stepup_password", "not-the-password")
+    with head_page.expect_navigation():
+        head_page.click("[data-stepup-form] button[type=submit]")
+    assert head_page.locator("[data-stepup-error]").is_visible()
+    assert LetterRequest.objects.get().status == RequestStatus.VERIFIED  # nothing signed
+    head_page.fill("#id_stepup_password", PASSWORD)
+    with head_page.expect_navigation():
+        head_page.click("[data-stepup-form] button[type=submit]")
     assert LetterRequest.objects.get().status == RequestStatus.ISSUED
     assert axe_serious_violations(head_page) == []
     head_context.close()

@@ -7,11 +7,13 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from smartkampung.accounts.stepup import stepup_check_headers
 from smartkampung.core.api import ERRORS, BoundedLimitOffsetPagination, Year
 from smartkampung.core.exceptions import NotFound
 
 from .. import services
 from ..models import BudgetActivity, BudgetFinancing, BudgetItem, BudgetRevenue, VillageBudget
+from ..permissions import can_approve_budget
 from ..schemas import (
     ActivityIn,
     ActivityOut,
@@ -122,6 +124,11 @@ def budget_evaluate(request: HttpRequest, budget_id: int, payload: ReviewIn) -> 
     "/{int:budget_id}/decide", response={200: BudgetOut, **ERRORS}, summary="Regency decision"
 )
 def budget_decide(request: HttpRequest, budget_id: int, payload: ReviewIn) -> dict[str, Any]:
+    """Approving locks the budget: step-up (ADR 0112) in `X-Step-Up-Password` or
+    `X-Step-Up-Code`."""
+    budget = _budget(request, budget_id)
+    if payload.approve and can_approve_budget(actor(request), budget):
+        stepup_check_headers(request, purpose="budgets.budget_lock", target=budget)
     return _transition(
         request,
         budget_id,

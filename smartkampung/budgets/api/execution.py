@@ -6,12 +6,13 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from smartkampung.accounts.stepup import stepup_check_headers
 from smartkampung.core.api import ERRORS, BoundedLimitOffsetPagination, Year
 from smartkampung.core.exceptions import NotFound
 
 from .. import services
-from ..models import BudgetItem
-from ..permissions import can_view_consolidation
+from ..models import BudgetItem, DisbursementStatus
+from ..permissions import can_decide_disbursement, can_view_consolidation
 from ..schemas import (
     ConsolidationOut,
     DisbursementIn,
@@ -82,6 +83,13 @@ def _decide(request: HttpRequest, disbursement_id: int, call: Any) -> dict[str, 
 def disbursement_approve(
     request: HttpRequest, disbursement_id: int, payload: NotesIn
 ) -> dict[str, Any]:
+    """Step-up (ADR 0112): the head's password in `X-Step-Up-Password` or a code in
+    `X-Step-Up-Code`."""
+    disbursement = selectors.disbursement_get(actor=actor(request), disbursement_id=disbursement_id)
+    if disbursement.status == DisbursementStatus.PENDING and can_decide_disbursement(
+        actor(request), disbursement.village_id
+    ):
+        stepup_check_headers(request, purpose="budgets.disbursement_approve", target=disbursement)
     return _decide(
         request,
         disbursement_id,

@@ -122,7 +122,18 @@ def test_workflow_and_diff_through_the_api(staff):
     camat = token_client(staff.camat)
     assert post(camat, f"{API}/{budget.pk}/decide", {"approve": True}).status_code == 403
     post(camat, f"{API}/{budget.pk}/evaluate", {"approve": True})
-    decided = post(token_client(staff.pmd), f"{API}/{budget.pk}/decide", {"approve": True})
+    pmd = token_client(staff.pmd)
+    unconfirmed = post(pmd, f"{API}/{budget.pk}/decide", {"approve": True})
+    assert unconfirmed.status_code == 403 and unconfirmed.json()["code"] == "step_up_required"
+    assert VillageBudget.objects.get(pk=budget.pk).status == "evaluated"
+    staff.pmd.set_password("pmd-password-2026")
+    staff.pmd.save()
+    decided = pmd.post(
+        f"{API}/{budget.pk}/decide",
+        json.dumps({"approve": True}),
+        content_type="application/json",
+        HTTP_X_STEP_UP_PASSWORD="pmd-password-2026",
+    )
     assert decided.json()["status"] == "approved"
     conflict = post(token_client(staff.head), f"{API}/{budget.pk}/submit", {})
     assert conflict.status_code == 409 and conflict.json()["code"] == "budget_wrong_status"
@@ -185,7 +196,22 @@ def test_disbursements_receipts_and_reports(staff):
     assert too_much.json()["code"] == "disbursement_exceeds_remaining"
     disbursement_id = created.json()["id"]
     assert post(treasurer, f"{API}/disbursements/{disbursement_id}/approve", {}).status_code == 403
-    approved = post(token_client(staff.head), f"{API}/disbursements/{disbursement_id}/approve", {})
+    head = token_client(staff.head)
+    wrong = head.post(
+        f"{API}/disbursements/{disbursement_id}/approve",
+        "{}",
+        content_type="application/json",
+        HTTP_X_STEP_UP_PASSWORD="not-it",
+    )
+    assert wrong.status_code == 403 and wrong.json()["code"] == "step_up_invalid"
+    staff.head.set_password("head-password-2026")
+    staff.head.save()
+    approved = head.post(
+        f"{API}/disbursements/{disbursement_id}/approve",
+        "{}",
+        content_type="application/json",
+        HTTP_X_STEP_UP_PASSWORD="head-password-2026",
+    )
     assert approved.json()["status"] == "approved"
     receipt = post(
         treasurer,

@@ -197,7 +197,18 @@ def test_workflow_through_the_pages(staff, login_client):
     # the kecamatan cannot take the regency's decision
     login_client(staff.camat).post(f"/budgets/{budget.pk}/decide/", {"decision": "approve"})
     assert VillageBudget.objects.get(pk=budget.pk).status == "evaluated"
-    login_client(staff.pmd).post(f"/budgets/{budget.pk}/decide/", {"decision": "approve"})
+    staff.pmd.set_password("correct-horse-battery")
+    staff.pmd.save()
+    pmd = login_client(staff.pmd)
+    # locking asks twice (step-up): first the summary and a password field, nothing changes
+    asked = pmd.post(f"/budgets/{budget.pk}/decide/", {"decision": "approve"})
+    assert asked.status_code == 200 and "data-stepup-form" in asked.content.decode()
+    assert 'name="decision" value="approve"' in asked.content.decode()
+    assert VillageBudget.objects.get(pk=budget.pk).status == "evaluated"
+    pmd.post(
+        f"/budgets/{budget.pk}/decide/",
+        {"decision": "approve", "stepup_password": "correct-horse-battery"},
+    )
     assert VillageBudget.objects.get(pk=budget.pk).status == "approved"
 
 
@@ -270,7 +281,16 @@ def test_execution_page_requests_and_approvals(staff, login_client):
     request = Disbursement.objects.get()
     treasurer.post(f"/budgets/disbursements/{request.pk}/approve/")  # not the head
     assert Disbursement.objects.get().status == "pending"
-    login_client(staff.head).post(f"/budgets/disbursements/{request.pk}/approve/")
+    staff.head.set_password("correct-horse-battery")
+    staff.head.save()
+    head = login_client(staff.head)
+    asked = head.post(f"/budgets/disbursements/{request.pk}/approve/")
+    assert "Rp 2.500.000" in asked.content.decode()  # the step-up shows what is paid out
+    assert Disbursement.objects.get().status == "pending"
+    head.post(
+        f"/budgets/disbursements/{request.pk}/approve/",
+        {"stepup_password": "correct-horse-battery"},
+    )
     assert Disbursement.objects.get().status == "approved"
     over = treasurer.post(
         f"/budgets/{budget.pk}/execution/request/",

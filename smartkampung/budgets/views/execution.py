@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from smartkampung.accounts.stepup import stepup_gate
 from smartkampung.core.exceptions import NotFound
 from smartkampung.core.pagination import paginate
+from smartkampung.core.templatetags.sk import rupiah
 
 from .. import services
 from ..exports import lra_workbook, xlsx_response
@@ -135,6 +137,26 @@ def _decision(request: HttpRequest, disbursement_id: int, action: str) -> HttpRe
     disbursement = execution_selectors.disbursement_get(actor=user, disbursement_id=disbursement_id)
     back = _execution_url(disbursement.item.budget_id)
     if action == "approve":
+        if disbursement.status == DisbursementStatus.PENDING and can_decide_disbursement(
+            user, disbursement.village_id
+        ):
+            # Approving an SPP asks twice (ADR 0112), showing what is paid out.
+            gate = stepup_gate(
+                request,
+                purpose="budgets.disbursement_approve",
+                title=_("Approve this payment request (SPP)"),
+                summary=[
+                    (_("Number"), disbursement.number),
+                    (_("Item"), disbursement.item.description),
+                    (_("Description"), disbursement.description),
+                    (_("Amount"), rupiah(disbursement.amount)),
+                    (_("Year"), disbursement.year),
+                ],
+                cancel_url=back,
+                target=disbursement,
+            )
+            if gate is not None:
+                return gate
         return attempt(
             request,
             lambda: services.disbursement_approve(actor=user, disbursement=disbursement),

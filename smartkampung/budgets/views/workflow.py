@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from smartkampung.accounts.stepup import stepup_gate
 from smartkampung.core.exceptions import DomainError, NotFound
 
 from .. import services
 from ..exports import apbdes_workbook, xlsx_response
 from ..forms import ReviewForm
+from ..permissions import can_approve_budget
 from ..selectors import budgets as selectors
 from ..selectors.diff import version_diff
 from ..selectors.reports import apbdes_report
@@ -45,6 +47,24 @@ def _review(request: HttpRequest, pk: int, *, regency: bool) -> HttpResponse:
         return HttpResponseRedirect(_url(pk))
     approve = form.cleaned_data["decision"] == "approve"
     notes = form.cleaned_data["notes"]
+    if regency and approve and can_approve_budget(actor(request), budget):
+        # Locking a budget asks twice (ADR 0112).
+        gate = stepup_gate(
+            request,
+            purpose="budgets.budget_lock",
+            title=_("Approve and lock this budget"),
+            summary=[
+                (_("Village"), budget.village.name),
+                (_("Year"), budget.year),
+                (_("Version"), budget.version),
+                (_("Status"), budget.get_status_display()),
+            ],
+            cancel_url=_url(pk),
+            target=budget,
+            keep=("decision", "notes"),
+        )
+        if gate is not None:
+            return gate
     service = services.budget_decide if regency else services.budget_evaluate
     if approve:
         success = (

@@ -8,9 +8,28 @@ from typing import Any
 
 from django import template
 
+from smartkampung.core.formatting import format_date, format_datetime, format_duration
 from smartkampung.core.privacy import mask_identifier, mask_name
 
 register = template.Library()
+
+
+@register.filter
+def sk_date(value: Any) -> str:
+    """``4 Desember 2026`` / ``4 December 2026`` (core.formatting)."""
+    return format_date(value)
+
+
+@register.filter
+def sk_datetime(value: Any) -> str:
+    """``4 Desember 2026, 09.30`` / ``4 December 2026, 09:30`` in local time."""
+    return format_datetime(value)
+
+
+@register.filter
+def duration(value: Any, unit: str = "seconds") -> str:
+    """``{{ hours|duration:"hours" }}`` → ``2 jam 10 menit``; never ``0,6 jam``."""
+    return format_duration(value, unit=unit)
 
 
 @register.filter
@@ -55,14 +74,18 @@ def bar_chart(
     """
     items = [(str(r[label_key]), float(r[value_key] or 0)) for r in rows]
     top = max((v for _, v in items), default=0) or 1
-    bar_height, gap, label_width, chart_width = 18, 6, 0, 100
+    # Each row: its category's name above its bar (the chart reads without the table).
+    label_height, bar_height, gap, chart_width = 5, 10, 4, 100
+    pitch = label_height + bar_height + gap
     bars = [
         {
             "label": label,
             "value": value,
-            "y": i * (bar_height + gap),
+            "label_y": i * pitch + label_height - 1,
+            "y": i * pitch + label_height,
             "width": round(value / top * chart_width, 2),
             "text_x": round(value / top * chart_width, 2) + 1,
+            "text_y": i * pitch + label_height + 7,
         }
         for i, (label, value) in enumerate(items)
     ]
@@ -71,28 +94,31 @@ def bar_chart(
         "bars": bars,
         "unit": unit,
         "bar_height": bar_height,
-        "label_width": label_width,
-        "height": max(len(bars) * (bar_height + gap), bar_height),
+        "height": max(len(bars) * pitch, pitch),
     }
 
 
 @register.inclusion_tag("core/partials/pyramid_chart.html")
 def pyramid_chart(rows: Iterable[Mapping[str, Any]], title: str) -> dict[str, Any]:
-    """A population pyramid: rows of ``{"band": "0-4", "male": n, "female": n}``, youngest first."""
+    """A population pyramid: rows of ``{"band": "0-4", "male": n, "female": n}``, youngest first.
+
+    Drawn oldest at the top, as pyramids are; its table lists the bands in the same order, and
+    each bar row carries its age band."""
     items = list(rows)
     top = max((max(int(r["male"]), int(r["female"])) for r in items), default=0) or 1
-    bar_height, gap = 14, 3
+    bar_height, gap, centre, half = 14, 3, 56, 43
     bands = []
     for i, r in enumerate(reversed(items)):
-        male_w = round(int(r["male"]) / top * 45, 2)
-        female_w = round(int(r["female"]) / top * 45, 2)
+        male_w = round(int(r["male"]) / top * half, 2)
+        female_w = round(int(r["female"]) / top * half, 2)
         bands.append(
             {
                 "band": r["band"],
                 "male": int(r["male"]),
                 "female": int(r["female"]),
                 "y": i * (bar_height + gap),
-                "male_x": 50 - male_w,
+                "text_y": i * (bar_height + gap) + 9,
+                "male_x": centre - male_w,
                 "male_w": male_w,
                 "female_w": female_w,
             }
@@ -100,7 +126,7 @@ def pyramid_chart(rows: Iterable[Mapping[str, Any]], title: str) -> dict[str, An
     return {
         "title": title,
         "bands": bands,
-        "rows": items,
+        "centre": centre,
         "bar_height": bar_height,
         "height": max(len(bands) * (bar_height + gap), bar_height),
     }

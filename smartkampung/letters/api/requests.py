@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from smartkampung.accounts.permissions import has_role_anywhere
+from smartkampung.accounts.stepup import stepup_check_headers
 from smartkampung.core.api import ERRORS, BoundedLimitOffsetPagination
 from smartkampung.core.exceptions import NotFound
 from smartkampung.core.privacy import mask_identifier
@@ -18,8 +19,8 @@ from smartkampung.population.models import Resident
 
 from .. import selectors
 from ..exceptions import LetterInvalid
-from ..models import LetterRequest, Notification
-from ..permissions import VILLAGE_LETTER_STAFF, regency_code_of
+from ..models import LetterRequest, Notification, RequestStatus
+from ..permissions import VILLAGE_LETTER_STAFF, can_approve, regency_code_of
 from ..schemas import (
     ApproveIn,
     NoteIn,
@@ -222,8 +223,17 @@ def return_(request: HttpRequest, request_id: int, payload: ReasonIn) -> dict[st
             "content": {"application/json": {"schema": ApproveIn.model_json_schema()}},
         }
     },
+    description=(
+        "Step-up (ADR 0112): send the head's password in `X-Step-Up-Password` or an "
+        "authenticator code in `X-Step-Up-Code`; without it, 403 `step_up_required`."
+    ),
 )
 def approve(request: HttpRequest, request_id: int) -> dict[str, object]:
+    item = selectors.letter_request_get(actor=request.user, request_id=request_id)
+    if item.status == RequestStatus.VERIFIED and can_approve(
+        request.user, item.letter_type.approver_roles, item.village_id
+    ):
+        stepup_check_headers(request, purpose="letters.approve", target=item)
     # The body is optional (``{"reason": ...}``, asked for by a check in
     # SK_LETTER_APPROVAL_CHECKS, e.g. an SPM outside the welfare register), so that clients
     # that post no body keep working.

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 DEFAULT_NUMBER_FORMAT = "[code]/[number]/[village code]/[month roman]/[year]"
 
@@ -25,6 +25,13 @@ class FieldKind(models.TextChoices):
     CHOICE = "choice", _("Choice")
 
 
+def _label_in_language(label: str, label_en: str) -> str:
+    """Catalogue labels are data in two languages: English where the interface is English and
+    the type has an English label, else the Indonesian one."""
+    language = get_language() or "id"
+    return label_en if label_en and language.startswith("en") else label
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """One field the applicant fills (stored as a dict in ``LetterType.fields``)."""
@@ -35,6 +42,11 @@ class FieldSpec:
     required: bool = True
     prefill: str = ""  # a register attribute that prefills the field, e.g. "address"
     choices: tuple[str, ...] = ()
+    label_en: str = ""  # the label in the English interface; ``label`` is printed on the letter
+
+    @property
+    def display_label(self) -> str:
+        return _label_in_language(self.label, self.label_en)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FieldSpec:
@@ -45,6 +57,7 @@ class FieldSpec:
             required=bool(data.get("required", True)),
             prefill=str(data.get("prefill", "")),
             choices=tuple(str(c) for c in data.get("choices", ())),
+            label_en=str(data.get("label_en", "")),
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -58,6 +71,8 @@ class FieldSpec:
             data["prefill"] = self.prefill
         if self.choices:
             data["choices"] = list(self.choices)
+        if self.label_en:
+            data["label_en"] = self.label_en
         return data
 
 
@@ -68,15 +83,26 @@ class DocumentSpec:
     key: str
     label: str
     required: bool = True
+    label_en: str = ""
+
+    @property
+    def display_label(self) -> str:
+        return _label_in_language(self.label, self.label_en)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DocumentSpec:
         return cls(
-            key=str(data["key"]), label=str(data["label"]), required=bool(data.get("required"))
+            key=str(data["key"]),
+            label=str(data["label"]),
+            required=bool(data.get("required")),
+            label_en=str(data.get("label_en", "")),
         )
 
     def as_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "label": self.label, "required": self.required}
+        data: dict[str, Any] = {"key": self.key, "label": self.label, "required": self.required}
+        if self.label_en:
+            data["label_en"] = self.label_en
+        return data
 
 
 class LetterType(models.Model):

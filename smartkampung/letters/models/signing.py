@@ -21,6 +21,10 @@ class CertificateAuthority(models.Model):
     not_before = models.DateTimeField()
     not_after = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # The regency's time-stamping authority (RFC 3161, ADR 0110): a certificate under this CA,
+    # issued with its key on the first timestamp.
+    tsa_certificate_pem = models.TextField(blank=True, default="")
+    tsa_key_encrypted = models.TextField(blank=True, default="")
 
     class Meta:
         verbose_name = _("certificate authority")

@@ -73,6 +73,7 @@ class LetterDocument:
     issued_at: dt.datetime
     address: str = ""
     specimen: bool = False  # a preview: marked as not valid, no QR code target
+    trust_url: str = ""  # the page that publishes the regency CA (ADR 0110)
     extra: dict[str, Any] = field(default_factory=dict)
 
 

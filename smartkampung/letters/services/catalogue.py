@@ -64,7 +64,7 @@ def parse_field_lines(text: str) -> list[FieldSpec]:
             raise _invalid(
                 _("Line %(line)d: expected “key | label | kind | required”.") % {"line": line_no}
             )
-        key, label = parts[0], parts[1]
+        key, (label, label_en) = parts[0], _labels(parts[1], line_no)
         kind_text = parts[2] if len(parts) > 2 and parts[2] else FieldKind.TEXT
         required = _required_flag(parts[3] if len(parts) > 3 else "", line_no)
         prefill = parts[4] if len(parts) > 4 else ""
@@ -106,7 +106,7 @@ def parse_field_lines(text: str) -> list[FieldSpec]:
                 % {"line": line_no, "source": prefill, "known": ", ".join(SUBJECT_PLACEHOLDERS)}
             )
         seen.add(key)
-        specs.append(FieldSpec(key, label, kind, required, prefill, choices))
+        specs.append(FieldSpec(key, label, kind, required, prefill, choices, label_en))
     if len(specs) > MAX_FIELDS:
         raise _invalid(_("At most %(n)d fields.") % {"n": MAX_FIELDS})
     return specs
@@ -124,7 +124,7 @@ def parse_document_lines(text: str) -> list[DocumentSpec]:
             raise _invalid(
                 _("Line %(line)d: expected “key | label | required”.") % {"line": line_no}
             )
-        key, label = parts[0], parts[1]
+        key, (label, label_en) = parts[0], _labels(parts[1], line_no)
         if not KEY_RE.match(key) or key in seen:
             raise _invalid(
                 _("Line %(line)d: the key “%(key)s” is not valid or used twice.")
@@ -136,18 +136,40 @@ def parse_document_lines(text: str) -> list[DocumentSpec]:
             )
         seen.add(key)
         specs.append(
-            DocumentSpec(key, label, _required_flag(parts[2] if len(parts) > 2 else "", line_no))
+            DocumentSpec(
+                key, label, _required_flag(parts[2] if len(parts) > 2 else "", line_no), label_en
+            )
         )
     if len(specs) > MAX_DOCUMENTS:
         raise _invalid(_("At most %(n)d documents.") % {"n": MAX_DOCUMENTS})
     return specs
 
 
+def _labels(cell: str, line_no: int) -> tuple[str, str]:
+    """``Keperluan // Purpose``: the Indonesian label (printed on the letter) and, after
+    ``//``, the English one (shown in the English interface; optional)."""
+    label, _sep, label_en = (part.strip() for part in cell.partition("//"))
+    if len(label_en) > 100:
+        raise _invalid(
+            _("Line %(line)d: a label of 1–100 characters is needed.") % {"line": line_no}
+        )
+    return label, label_en
+
+
+def _label_cell(label: str, label_en: str) -> str:
+    return f"{label} // {label_en}" if label_en else label
+
+
 def field_lines(specs: list[FieldSpec]) -> str:
     lines = []
     for s in specs:
         kind = f"choice: {'; '.join(s.choices)}" if s.kind == FieldKind.CHOICE else s.kind
-        parts = [s.key, s.label, kind, "required" if s.required else "optional"]
+        parts = [
+            s.key,
+            _label_cell(s.label, s.label_en),
+            kind,
+            "required" if s.required else "optional",
+        ]
         if s.prefill:
             parts.append(s.prefill)
         lines.append(" | ".join(parts))
@@ -156,7 +178,8 @@ def field_lines(specs: list[FieldSpec]) -> str:
 
 def document_lines(specs: list[DocumentSpec]) -> str:
     return "\n".join(
-        f"{s.key} | {s.label} | {'required' if s.required else 'optional'}" for s in specs
+        f"{s.key} | {_label_cell(s.label, s.label_en)} | {'required' if s.required else 'optional'}"
+        for s in specs
     )
 
 

@@ -9,9 +9,16 @@ lost password or a change of office); the next signature gets a new key.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Count, Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +34,24 @@ from ..signing import x509 as certs
 
 CA_KEY_PURPOSE = "letters.ca-key"
 SIGNER_KEY_PURPOSE = "letters.signer-key"
+TSA_KEY_PURPOSE = "letters.tsa-key"
+# A reader treats a CRL older than its nextUpdate as stale; we publish one that stays good for a
+# week (a new one is made at every revocation, and at least hourly while anyone asks).
+CRL_VALID = dt.timedelta(days=7)
+CRL_CACHE_SECONDS = 3600
+
+
+def _public(path: str) -> str:
+    return getattr(settings, "SK_PUBLIC_BASE_URL", "").rstrip("/") + path
+
+
+def crl_url(*, regency_code: str) -> str:
+    """Where the regency CA's CRL is published (named in every new certificate)."""
+    return _public(reverse("verify:crl", kwargs={"regency_code": regency_code}))
+
+
+def authority_certificate_url(*, regency_code: str) -> str:
+    return _public(reverse("verify:authority_der", kwargs={"regency_code": regency_code}))
 
 
 def authority_get_or_create(*, regency_code: str) -> CertificateAuthority:
@@ -112,6 +137,8 @@ def signer_certificate_current(
             position=position[:64],
             organisation=f"Pemerintah {village.get_kind_display()} {village.name}",
             now=timezone.now(),
+            crl_url=crl_url(regency_code=authority.regency_id),
+            ca_url=authority_certificate_url(regency_code=authority.regency_id),
         )
         cert = SignerCertificate.objects.create(
             authority=authority,
@@ -127,6 +154,84 @@ def signer_certificate_current(
         )
         audit.record(None, "letters.signer_certificate_issue", cert, {"serial": cert.serial_hex})
     return cert
+
+
+@dataclass(frozen=True)
+class TimestampingAuthority:
+    certificate: asn1_x509.Certificate
+    key: certs.PrivateKey
+    ca: asn1_x509.Certificate
+
+
+def _asn1(pem: str) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(
+        certs.cert_from_pem(pem).public_bytes(serialization.Encoding.DER)
+    )
+
+
+def timestamping_authority(*, regency_code: str) -> TimestampingAuthority:
+    """The regency's TSA certificate and key, issued under its CA on first use."""
+    authority = authority_get_or_create(regency_code=regency_code_of(regency_code))
+    if not authority.tsa_certificate_pem:
+        with transaction.atomic():
+            authority = CertificateAuthority.objects.select_for_update().get(pk=authority.pk)
+            if not authority.tsa_certificate_pem:
+                regency = Region.objects.get(code=authority.regency_id)
+                issued = certs.issue_timestamping(
+                    authority_cert=certs.cert_from_pem(authority.certificate_pem),
+                    authority_key=authority_key(authority),
+                    regency_name=regency.name,
+                    now=timezone.now(),
+                    crl_url=crl_url(regency_code=authority.regency_id),
+                    ca_url=authority_certificate_url(regency_code=authority.regency_id),
+                )
+                authority.tsa_certificate_pem = certs.cert_to_pem(issued.certificate)
+                authority.tsa_key_encrypted = encrypt_bytes(
+                    certs.key_to_der(issued.key), purpose=TSA_KEY_PURPOSE
+                )
+                authority.save(update_fields=["tsa_certificate_pem", "tsa_key_encrypted"])
+                audit.record(
+                    None,
+                    "letters.tsa_certificate_issue",
+                    authority,
+                    {"serial": f"{issued.certificate.serial_number:x}"},
+                    scope=authority.regency_id,
+                )
+    return TimestampingAuthority(
+        certificate=_asn1(authority.tsa_certificate_pem),
+        key=certs.key_from_der(decrypt_bytes(authority.tsa_key_encrypted, purpose=TSA_KEY_PURPOSE)),
+        ca=_asn1(authority.certificate_pem),
+    )
+
+
+def authority_crl(*, regency_code: str) -> bytes:
+    """The regency CA's current CRL (DER): every revoked signer certificate with its time.
+
+    Kept in the cache under the state of the revocations, so a revocation is published at once
+    and an unchanged list is signed again at most hourly."""
+    authority = CertificateAuthority.objects.filter(regency_id=regency_code).first()
+    if authority is None:
+        raise NotFound(_("Not found."))
+    revoked = SignerCertificate.objects.filter(authority=authority, revoked_at__isnull=False)
+    state = revoked.aggregate(n=Count("pk"), last=Max("revoked_at"))
+    last = state["last"].isoformat() if state["last"] else "-"
+    key = f"letters:crl:{authority.fingerprint_sha256}:{state['n']}:{last}"
+    cached = cache.get(key)
+    if isinstance(cached, bytes):
+        return cached
+    crl = certs.build_crl(
+        authority_cert=certs.cert_from_pem(authority.certificate_pem),
+        authority_key=authority_key(authority),
+        revoked=[
+            certs.Revoked(serial_number=int(serial, 16), revoked_at=at)
+            for serial, at in revoked.values_list("serial_hex", "revoked_at")
+            if at is not None
+        ],
+        now=timezone.now(),
+        next_update=CRL_VALID,
+    )
+    cache.set(key, crl, CRL_CACHE_SECONDS)
+    return crl
 
 
 def signer_certificate_revoke(*, actor: Any, certificate_id: int, reason: str) -> SignerCertificate:

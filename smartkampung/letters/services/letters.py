@@ -58,6 +58,12 @@ def verify_url(token: str) -> str:
     return base + reverse("verify:letter", kwargs={"token": token})
 
 
+def trust_url() -> str:
+    """The page that publishes the regency CA and how to trust it (printed in the footer)."""
+    base = getattr(settings, "SK_PUBLIC_BASE_URL", "").rstrip("/")
+    return base + reverse("verify:trust")
+
+
 def letter_create_numbered(
     *,
     letter_type: LetterType,
@@ -146,6 +152,7 @@ def letter_document(letter: Letter) -> LetterDocument:
         signer=letter.signer_name,
         verify_url=verify_url(letter.token),
         issued_at=letter.issued_at,
+        trust_url=trust_url(),
     )
 
 

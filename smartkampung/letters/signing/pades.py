@@ -1,4 +1,7 @@
-"""PAdES signatures with pyHanko (baseline B-B: no timestamp authority is reachable offline)."""
+"""PAdES signatures with pyHanko: baseline B-LT (ADR 0110) — a signature timestamp (RFC 3161)
+and the validation information (certificates, CRL) embedded in the document's DSS, so a reader
+validates the letter years later, offline, after the signer's certificate expired or was revoked.
+Without a timestamper the signature is B-B (ADR 0043)."""
 
 from __future__ import annotations
 
@@ -15,13 +18,18 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
+from pyhanko.sign.signers import pdf_signer
+from pyhanko.sign.timestamps.api import TimeStamper
+from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from .x509 import PrivateKey
 
-# Room for the CMS signature (signer certificate, CA certificate, signature value); skips
-# pyHanko's trial signature that would otherwise size it.
+# Room for the CMS signature (signer certificate, CA certificate, signature value, and the
+# timestamp token with the TSA's certificates); skips pyHanko's trial signature that would
+# otherwise size it.
 SIGNATURE_BYTES = 8192
+TIMESTAMPED_SIGNATURE_BYTES = 16384
 
 
 class _LoadedKeySigner(signers.SimpleSigner):
@@ -54,8 +62,15 @@ def sign_pdf(
     reason: str,
     location: str,
     name: str,
+    timestamper: TimeStamper | None = None,
+    validation_context: ValidationContext | None = None,
 ) -> bytes:
-    """Sign as a certification signature that allows no later change (DocMDP level 1)."""
+    """Sign as a certification signature that allows no later change (DocMDP level 1).
+
+    With ``timestamper``, the signature carries an RFC 3161 timestamp; with
+    ``validation_context`` (trust roots, CRLs), pyHanko validates the signer and TSA chains now
+    and embeds what it used in the DSS of the same revision (B-LT). A revoked or unknown signer
+    fails here."""
     signer = _LoadedKeySigner(
         key=key,
         signing_cert=_asn1_cert(certificate),
@@ -77,12 +92,28 @@ def sign_pdf(
         name=name[:150],
         certify=True,
         docmdp_permissions=fields.MDPPerm.NO_CHANGES,
+        embed_validation_info=validation_context is not None,
+        validation_context=validation_context,
+        # The DSS goes into the signature's own revision, so the signature still covers the
+        # whole file (pdfsig: "Total document signed"; the exact-file check of ADR 0044).
+        dss_settings=pdf_signer.DSSContentSettings(
+            placement=pdf_signer.SigDSSPlacementPreference.TOGETHER_WITH_SIGNATURE,
+            include_vri=False,
+        ),
     )
+    reserved = SIGNATURE_BYTES if timestamper is None else TIMESTAMPED_SIGNATURE_BYTES
 
     def run() -> bytes:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
         out = io.BytesIO()
-        signers.sign_pdf(writer, meta, signer=signer, output=out, bytes_reserved=SIGNATURE_BYTES)
+        signers.sign_pdf(
+            writer,
+            meta,
+            signer=signer,
+            timestamper=timestamper,
+            output=out,
+            bytes_reserved=reserved,
+        )
         return out.getvalue()
 
     return _outside_event_loop(run)

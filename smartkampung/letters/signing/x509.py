@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
@@ -114,10 +114,14 @@ def issue_signer(
     position: str,
     organisation: str,
     now: dt.datetime,
+    crl_url: str = "",
+    ca_url: str = "",
 ) -> Issued:
+    """A signer's certificate; ``crl_url`` (the CRL distribution point) and ``ca_url`` (where
+    the issuer's certificate is downloaded) let a reader check it without our help."""
     key = generate_key()
     not_after = min(now + dt.timedelta(days=365 * SIGNER_YEARS), authority_cert.not_valid_after_utc)
-    cert = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(
             _name(
@@ -156,6 +160,132 @@ def issue_signer(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(authority_key.public_key()),
             critical=False,
         )
-        .sign(authority_key, hashes.SHA256())
+    )
+    cert = _with_locations(builder, crl_url=crl_url, ca_url=ca_url).sign(
+        authority_key, hashes.SHA256()
     )
     return Issued(cert, key)
+
+
+def _with_locations(
+    builder: x509.CertificateBuilder, *, crl_url: str, ca_url: str
+) -> x509.CertificateBuilder:
+    if crl_url:
+        builder = builder.add_extension(
+            x509.CRLDistributionPoints(
+                [
+                    x509.DistributionPoint(
+                        full_name=[x509.UniformResourceIdentifier(crl_url)],
+                        relative_name=None,
+                        reasons=None,
+                        crl_issuer=None,
+                    )
+                ]
+            ),
+            critical=False,
+        )
+    if ca_url:
+        builder = builder.add_extension(
+            x509.AuthorityInformationAccess(
+                [
+                    x509.AccessDescription(
+                        AuthorityInformationAccessOID.CA_ISSUERS,
+                        x509.UniformResourceIdentifier(ca_url),
+                    )
+                ]
+            ),
+            critical=False,
+        )
+    return builder
+
+
+def issue_timestamping(
+    *,
+    authority_cert: x509.Certificate,
+    authority_key: PrivateKey,
+    regency_name: str,
+    now: dt.datetime,
+    crl_url: str = "",
+    ca_url: str = "",
+) -> Issued:
+    """The regency's time-stamping authority (RFC 3161): RSA, because pyHanko's TSA machinery
+    signs tokens with RSA; EKU timeStamping, critical, as RFC 3161 § 2.3 requires."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(
+            _name(
+                (NameOID.COUNTRY_NAME, "ID"),
+                (NameOID.ORGANIZATION_NAME, f"Pemerintah {regency_name}"[:64]),
+                (NameOID.COMMON_NAME, f"Smart Kampung TSA {regency_name}"[:64]),
+            )
+        )
+        .issuer_name(authority_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(authority_cert.not_valid_after_utc)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(authority_key.public_key()),
+            critical=False,
+        )
+    )
+    cert = _with_locations(builder, crl_url=crl_url, ca_url=ca_url).sign(
+        authority_key, hashes.SHA256()
+    )
+    return Issued(cert, key)
+
+
+@dataclass(frozen=True)
+class Revoked:
+    serial_number: int
+    revoked_at: dt.datetime
+
+
+def build_crl(
+    *,
+    authority_cert: x509.Certificate,
+    authority_key: PrivateKey,
+    revoked: list[Revoked],
+    now: dt.datetime,
+    next_update: dt.timedelta,
+) -> bytes:
+    """A DER CRL (RFC 5280) of the regency CA listing ``revoked``. The CRL number grows with
+    time, so a newer list always has a larger number without a counter to keep."""
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(authority_cert.subject)
+        .last_update(now - dt.timedelta(minutes=1))
+        .next_update(now + next_update)
+        .add_extension(x509.CRLNumber(int(now.timestamp() * 1000)), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(authority_key.public_key()),
+            critical=False,
+        )
+    )
+    for item in revoked:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder()
+            .serial_number(item.serial_number)
+            .revocation_date(item.revoked_at)
+            .build()
+        )
+    crl = builder.sign(authority_key, hashes.SHA256())
+    return crl.public_bytes(serialization.Encoding.DER)

@@ -214,3 +214,52 @@ def test_each_regency_keeps_its_own_catalogue(letter_types, make_user) -> None:
         ),
         snapshot=lambda: snapshot_rows(LetterType),
     )
+
+
+# --- labels in both languages (ADR 0115) -------------------------------------------------------
+
+
+def test_every_default_field_and_document_has_an_english_label() -> None:
+    for spec in DEFAULT_TYPES:
+        for item in [*spec["fields"], *spec["documents"]]:
+            assert item.get("label_en"), (spec["code"], item["key"])
+
+
+def test_labels_follow_the_interface_language(letter_types) -> None:
+    from django.utils import translation
+
+    spm = LetterType.objects.get(regency_id="35.10", code="spm")
+    (purpose,) = [s for s in spm.field_specs if s.key == "keperluan"]
+    with translation.override("en"):
+        assert purpose.display_label == "Purpose"
+    with translation.override("id"):
+        assert purpose.display_label == "Keperluan"
+
+
+def test_the_request_form_is_in_english_in_english_mode(letter_types) -> None:
+    from django.utils import translation
+
+    from smartkampung.letters.forms import LetterRequestForm
+
+    spm = LetterType.objects.get(regency_id="35.10", code="spm")
+    with translation.override("en"):
+        english = {str(f.label) for f in LetterRequestForm(letter_type=spm).fields.values()}
+    with translation.override("id"):
+        indonesian = {str(f.label) for f in LetterRequestForm(letter_type=spm).fields.values()}
+    assert {"Purpose", "Family income per month", "Photo of the house"} <= english
+    assert {"Keperluan", "Penghasilan keluarga per bulan", "Foto rumah"} <= indonesian
+
+
+def test_the_editor_keeps_both_labels() -> None:
+    specs = services.parse_field_lines("keperluan | Keperluan // Purpose | text | required")
+    assert specs[0].label == "Keperluan" and specs[0].label_en == "Purpose"
+    assert "Keperluan // Purpose" in services.field_lines(specs)
+    assert services.parse_field_lines(services.field_lines(specs)) == specs
+    docs = services.parse_document_lines("ktp | Foto KTP-el // Photo of the ID card | required")
+    assert docs[0].label_en == "Photo of the ID card"
+    assert services.parse_document_lines(services.document_lines(docs)) == docs
+
+
+def test_the_letter_prints_the_indonesian_label(issued_letter) -> None:
+    rows = [r for b in issued_letter.content["blocks"] for r in b.get("rows", [])]
+    assert all("Purpose" not in str(r) for r in rows)

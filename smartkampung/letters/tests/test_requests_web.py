@@ -117,7 +117,12 @@ def test_operator_and_head_act_from_the_request_page(spm_request, operator, head
         'data-action="approve"'
         in kades.get(f"/letters/requests/{spm_request.pk}/").content.decode()
     )
-    kades.post(f"/letters/requests/{spm_request.pk}/approve/")
+    asked = kades.post(f"/letters/requests/{spm_request.pk}/approve/").content.decode()
+    assert "data-stepup-form" in asked and spm_request.letter_type.title in asked
+    assert LetterRequest.objects.get(pk=spm_request.pk).status == RequestStatus.VERIFIED
+    kades.post(
+        f"/letters/requests/{spm_request.pk}/approve/", {"stepup_password": "correct-horse-battery"}
+    )
     request = LetterRequest.objects.get(pk=spm_request.pk)
     assert request.status == RequestStatus.ISSUED
     citizen_page = _client(spm_request.resident.user).get(f"/letters/requests/{spm_request.pk}/")
@@ -187,7 +192,13 @@ def test_api_whole_flow(citizen, operator, head, letter_types):
         f"/api/v1/letters/requests/{request_id}/check", {}, content_type="application/json"
     )
     assert checked.json()["status"] == "verified"
-    approved = _client(head).post(f"/api/v1/letters/requests/{request_id}/approve")
+    unconfirmed = _client(head).post(f"/api/v1/letters/requests/{request_id}/approve")
+    assert unconfirmed.status_code == 403 and unconfirmed.json()["code"] == "step_up_required"
+    assert LetterRequest.objects.get(pk=request_id).status == RequestStatus.VERIFIED
+    approved = _client(head).post(
+        f"/api/v1/letters/requests/{request_id}/approve",
+        HTTP_X_STEP_UP_PASSWORD="correct-horse-battery",
+    )
     body = approved.json()
     assert body["status"] == "issued" and body["letter_number"].startswith("460/")
     assert [h["status_to"] for h in body["history"]][-1] == "issued"

@@ -3,6 +3,7 @@ only the letter's type, number, date, village, masked name and NIK, and its stat
 
 from __future__ import annotations
 
+from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,8 +19,10 @@ from .. import selectors
 from ..exceptions import LetterInvalid
 from ..models import Letter
 from ..ratelimit import ratelimit_hit
+from ..services.certificates import authority_crl
 from ..services.letters import letter_pdf_matches
 from ..signing import signing_backend
+from ..signing.x509 import cert_from_pem
 
 MAX_CHECK_BYTES = 5 * 1024 * 1024
 
@@ -92,4 +95,54 @@ def authority_certificate(request: HttpRequest, regency_code: str) -> HttpRespon
         raise NotFound(_("Not found."))
     response = HttpResponse(pem, content_type="application/x-pem-file")
     response["Content-Disposition"] = f'attachment; filename="ca-{regency_code}.pem"'
+    return response
+
+
+def _grouped(hex_digest: str) -> str:
+    """``ab12…`` → ``AB:12:…``, as Adobe Reader, Foxit and openssl print a fingerprint."""
+    upper = hex_digest.upper()
+    return ":".join(upper[i : i + 2] for i in range(0, len(upper), 2))
+
+
+@require_GET
+def trust_page(request: HttpRequest) -> HttpResponse:
+    """How to make a PDF reader trust the regency CA: certificate, fingerprint, steps."""
+    authorities = [
+        {
+            "regency": authority.regency,
+            "code": authority.regency_id,
+            "name": authority.name,
+            "fingerprint": _grouped(authority.fingerprint_sha256),
+            "not_after": authority.not_after,
+        }
+        for authority in selectors.authority_public_list()
+    ]
+    return render(request, "letters/trust.html", {"authorities": authorities})
+
+
+@require_GET
+def authority_certificate_der(request: HttpRequest, regency_code: str) -> HttpResponse:
+    """The CA certificate in DER, where new certificates' "CA issuers" field points."""
+    ratelimit_hit(request, scope="verify", limit=settings.SK_LETTERS_VERIFY_PER_MINUTE)
+    if not selectors.authority_exists(regency_code=regency_code):
+        raise NotFound(_("Not found."))
+    pem = signing_backend().trust_anchor_pem(regency_code=regency_code)
+    if not pem:
+        raise NotFound(_("Not found."))
+    der = cert_from_pem(pem).public_bytes(serialization.Encoding.DER)
+    response = HttpResponse(der, content_type="application/pkix-cert")
+    response["Content-Disposition"] = f'attachment; filename="ca-{regency_code}.cer"'
+    return response
+
+
+@require_GET
+def authority_crl_view(request: HttpRequest, regency_code: str) -> HttpResponse:
+    """The CA's certificate revocation list (the CRL distribution point of its certificates).
+    Not rate-limited: PDF readers fetch it while validating, often several at once."""
+    if not selectors.authority_exists(regency_code=regency_code):
+        raise NotFound(_("Not found."))
+    response = HttpResponse(
+        authority_crl(regency_code=regency_code), content_type="application/pkix-crl"
+    )
+    response["Cache-Control"] = "public, max-age=600"
     return response

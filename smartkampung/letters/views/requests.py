@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from smartkampung.accounts.permissions import has_role_anywhere
+from smartkampung.accounts.stepup import stepup_gate
 from smartkampung.core.exceptions import DomainError, NotFound
 from smartkampung.core.navigation import collect_from_apps
 from smartkampung.core.pagination import paginate
@@ -58,7 +59,7 @@ def _uploads(form: LetterRequestForm) -> list[services.Upload]:
 
 def _labelled(item: Any) -> list[tuple[Any, str]]:
     """The request's attachments with the document labels of its letter type."""
-    labels = {doc.key: doc.label for doc in item.letter_type.document_specs}
+    labels = {doc.key: doc.display_label for doc in item.letter_type.document_specs}
     return [(a, labels.get(a.document_key, a.document_key)) for a in item.attachments.all()]
 
 
@@ -201,7 +202,8 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             "item": item,
             "letter": letter,
             "values": [
-                (spec.label, item.values.get(spec.key, "")) for spec in letter_type.field_specs
+                (spec.display_label, item.values.get(spec.key, ""))
+                for spec in letter_type.field_specs
             ],
             "attachments": _labelled(item),
             "events": item.events.select_related("actor"),
@@ -270,12 +272,47 @@ _ACTIONS: dict[str, tuple[Callable[..., Any], bool, Promise]] = {
 }
 
 
+def _approval_stepup(request: HttpRequest, request_id: int) -> HttpResponse | None:
+    """Signing asks twice (ADR 0112): the head confirms with a password or code, shown what
+    the letter will say. Only where the approval could go ahead; the service refuses the rest."""
+    item = selectors.letter_request_get(actor=request.user, request_id=request_id)
+    letter_type = item.letter_type
+    if item.status != RequestStatus.VERIFIED or not can_approve(
+        request.user, letter_type.approver_roles, item.village_id
+    ):
+        return None
+    resident = item.resident
+    summary: list[tuple[str, object]] = [
+        (_("Letter"), letter_type.title),
+        (_("For"), resident.full_name if resident else ""),
+        (_("NIK"), mask_identifier(resident.nik) if resident else ""),
+        *[
+            (spec.display_label, item.values.get(spec.key, ""))
+            for spec in letter_type.field_specs
+            if item.values.get(spec.key, "")
+        ],
+        (_("Signed as"), getattr(request.user, "display_name", "") or str(request.user)),
+    ]
+    return stepup_gate(
+        request,
+        purpose="letters.approve",
+        title=_("Approve and sign this letter"),
+        summary=summary,
+        cancel_url=reverse("letters:request", kwargs={"request_id": request_id}),
+        target=item,
+    )
+
+
 @login_required
 @require_POST
 def request_action(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
     if action not in _ACTIONS:
         raise NotFound()
     service, takes_reason, success = _ACTIONS[action]
+    if action == "approve":
+        gate = _approval_stepup(request, request_id)
+        if gate is not None:
+            return gate
     extra = {"reason": request.POST.get("reason", "")} if takes_reason else {}
     try:
         service(actor=request.user, request_id=request_id, **extra)

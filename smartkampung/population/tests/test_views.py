@@ -286,6 +286,8 @@ def test_web_import_with_errors_lists_them(
     assert job.state == "failed" and job.error_count == 1
     html = login_client(operator).get(f"/population/import/{job.pk}/progress/").content.decode()
     assert "agama" in html and ">4<" in html
+    # a refused import shows no (full) progress bar, only the refusal
+    assert "<progress" not in html and "data-import-refused" in html
     assert not Resident.objects.exists()
 
 

@@ -36,6 +36,12 @@ def test_region_pages_are_public(sample: Any, client: Client, code: str) -> None
     assert b"Rabat beton" in response.content or code == SUKOREJO
 
 
+def test_a_district_page_names_its_regency_once(sample: Any, client: Client) -> None:
+    page = client.get(f"/portal/{KEC_PESANGGARAN}/?year={sample.year}").content.decode()
+    assert "Kabupaten Banyuwangi" in page
+    assert "Kabupaten Kabupaten" not in page
+
+
 def test_village_page_shows_the_published_project_with_its_photo(
     sample: Any, client: Client
 ) -> None:

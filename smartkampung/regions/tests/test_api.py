@@ -74,3 +74,32 @@ def test_boundaries_are_compressed_for_slow_connections() -> None:
     response = Client().get("/api/v1/regions/35.10/boundaries.geojson", HTTP_ACCEPT_ENCODING="gzip")
     assert response["Content-Encoding"] == "gzip"
     assert len(response.content) < 250 * 1024
+
+
+def test_boundaries_for_a_zoom_level_are_lighter_and_keep_every_village() -> None:
+    from shapely.geometry import shape
+
+    client = Client()
+    full = client.get("/api/v1/regions/35.10/boundaries.geojson?level=village")
+    overview = client.get("/api/v1/regions/35.10/boundaries.geojson?level=village&zoom=10")
+    closer = client.get("/api/v1/regions/35.10/boundaries.geojson?level=village&zoom=14")
+    assert overview.status_code == closer.status_code == 200
+    assert len(overview.content) < len(closer.content)
+    assert len(overview.content) * 3 < len(full.content)
+    full_data, overview_data = json.loads(full.content), json.loads(overview.content)
+    assert [f["properties"] for f in overview_data["features"]] == [
+        f["properties"] for f in full_data["features"]
+    ]
+    # the overview moves no line by more than about a screen pixel at zoom 10 (~150 m)
+    for coarse, fine in zip(overview_data["features"], full_data["features"], strict=True):
+        a, b = shape(coarse["geometry"]), shape(fine["geometry"])
+        assert a.is_valid or a.buffer(0).is_valid
+        assert a.hausdorff_distance(b) < 0.0015
+
+
+@pytest.mark.parametrize("zoom", ["-3", "99", "x"])
+def test_a_zoom_out_of_range_is_clamped_or_refused(zoom: str) -> None:
+    response = Client().get(f"/api/v1/regions/35.10/boundaries.geojson?level=village&zoom={zoom}")
+    assert response.status_code in (200, 422)
+    if zoom == "x":
+        assert response.status_code == 422 and response.json()["code"] == "invalid_input"

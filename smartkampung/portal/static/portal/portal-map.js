@@ -14,20 +14,40 @@
     if (cfg.bbox) { map.fitBounds([[cfg.bbox[1], cfg.bbox[0]], [cfg.bbox[3], cfg.bbox[2]]]); }
     else { map.setView([-8.3, 114.2], 10); }
     if (cfg.tiles) { L.tileLayer(cfg.tiles, { maxZoom: 19, attribution: cfg.attribution }).addTo(map); }
-    getJSON(cfg.boundaries).then(function (data) {
-      L.geoJSON(data, {
-        style: function () { return { color: "#0b5d3b", weight: 1, fillOpacity: 0.08 }; },
-        onEachFeature: function (f, lyr) {
-          var p = f.properties || {};
-          if (data.type !== "FeatureCollection") { return; }
-          var link = document.createElement("a");
-          link.href = cfg.regionUrl.replace("{code}", p.code);
-          link.textContent = (p.name || "") + " — " + el.getAttribute("data-label-village");
-          lyr.bindPopup(link);
-          lyr.bindTooltip(p.name || "");
-        }
-      }).addTo(map);
-    }).catch(function () { /* boundaries are decoration here */ });
+    // Boundaries simplified for the current zoom (a regency overview is a fraction of the full
+    // detail); fetched again, finer, when the user zooms in.
+    var boundaryLayer = null;
+    var loadedZoom = null;
+    function boundariesUrl(zoom) {
+      if (cfg.boundaries.indexOf("boundaries.geojson") < 0) { return cfg.boundaries; }
+      var url = new URL(cfg.boundaries, window.location.href);
+      url.searchParams.set("zoom", String(zoom));
+      return url.pathname + url.search;
+    }
+    function loadBoundaries() {
+      var zoom = Math.round(map.getZoom());
+      if (loadedZoom !== null && (zoom <= loadedZoom || boundariesUrl(zoom) === cfg.boundaries)) { return; }
+      loadedZoom = zoom;
+      getJSON(boundariesUrl(zoom)).then(function (data) {
+        var layer = L.geoJSON(data, {
+          style: function () { return { color: "#0b5d3b", weight: 1, fillOpacity: 0.08 }; },
+          onEachFeature: function (f, lyr) {
+            var p = f.properties || {};
+            if (data.type !== "FeatureCollection") { return; }
+            var link = document.createElement("a");
+            link.href = cfg.regionUrl.replace("{code}", p.code);
+            link.textContent = (p.name || "") + " — " + el.getAttribute("data-label-village");
+            lyr.bindPopup(link);
+            lyr.bindTooltip(p.name || "");
+          }
+        });
+        if (boundaryLayer) { map.removeLayer(boundaryLayer); }
+        boundaryLayer = layer.addTo(map);
+        if (boundaryLayer.bringToBack) { boundaryLayer.bringToBack(); }
+      }).catch(function () { /* boundaries are decoration here */ });
+    }
+    loadBoundaries();
+    map.on("zoomend", loadBoundaries);
     getJSON(cfg.projects).then(function (data) {
       var layer = L.geoJSON(data, {
         pointToLayer: function (f, latlng) {
