@@ -6,6 +6,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("smartkampung.core.urls")),
+    path("", include("smartkampung.ops.urls")),
     path("v/", include("smartkampung.letters.public_urls")),
     path("", include("smartkampung.accounts.urls")),
     path("", include("smartkampung.regions.urls")),
