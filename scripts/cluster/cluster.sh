@@ -6,6 +6,7 @@
 #   scripts/cluster/cluster.sh up        start everything (idempotent) and print the settings
 #   scripts/cluster/cluster.sh env       print DATABASE_URL / SK_DATABASE_REPLICA_URL for the app
 #   scripts/cluster/cluster.sh status    Patroni's view of the cluster
+#   scripts/cluster/cluster.sh wait-healthy [SECONDS]  until one primary and one sync standby run
 #   scripts/cluster/cluster.sh down      stop everything (add --purge to delete the data too)
 #
 # Everything lives under SK_CLUSTER_DIR (default /tmp/sk-cluster). Ports can be changed with
@@ -24,6 +25,7 @@ SCOPE=smartkampung
 STANZA=smartkampung
 PGBIN="${SK_CLUSTER_PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
 RUN="$DIR/run"
+HERE="$(cd "$(dirname "$0")" && pwd)"
 LOG="$DIR/log"
 
 # PostgreSQL, Patroni and pgbouncer refuse to run as root: run them as `postgres` then.
@@ -74,10 +76,11 @@ pg2-path=$DIR/node2/data
 pg2-port=$PG2
 pg2-socket-path=$RUN
 CONF
-  local n port rest
+  local n port rest bport
   for n in 1 2; do
     port=$([ $n = 1 ] && echo "$PG1" || echo "$PG2")
     rest=$([ $n = 1 ] && echo "$REST1" || echo "$REST2")
+    bport=$([ $n = 1 ] && echo "$BOUNCER1" || echo "$BOUNCER2")
     cat >"$DIR/node$n.yml" <<CONF
 scope: $SCOPE
 name: node$n
@@ -135,19 +138,23 @@ postgresql:
       username: postgres
   parameters:
     unix_socket_directories: $RUN
+  callbacks:
+    on_start: $HERE/pgbouncer-role.sh $bport $DBNAME
+    on_stop: $HERE/pgbouncer-role.sh $bport $DBNAME
+    on_role_change: $HERE/pgbouncer-role.sh $bport $DBNAME
 tags:
   nofailover: false
   noloadbalance: false
   clonefrom: false
   nosync: false
 CONF
-    local bport
-    bport=$([ $n = 1 ] && echo "$BOUNCER1" || echo "$BOUNCER2")
     # Session pooling (ADR 0121): a client keeps its server connection for its whole session,
     # so transactions, row locks, server-side cursors and session settings all behave as on a
     # direct connection.
     cat >"$DIR/pgbouncer$n.ini" <<CONF
 [databases]
+; The app's database by name, so that pgbouncer-role.sh can disable it on a standby.
+$DBNAME = host=127.0.0.1 port=$port
 * = host=127.0.0.1 port=$port
 
 [pgbouncer]
@@ -221,6 +228,14 @@ cmd_up() {
     alive "pgbouncer$n" || as_pg pgbouncer -d -q "$DIR/pgbouncer$n.ini"
   done
   wait_for 10 pgbouncer "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$BOUNCER1"
+  # Patroni runs no callbacks while it bootstraps: set each pgbouncer's role once here.
+  for n in 1 2; do
+    local bport rest role=replica
+    bport=$([ $n = 1 ] && echo "$BOUNCER1" || echo "$BOUNCER2")
+    rest=$([ $n = 1 ] && echo "$REST1" || echo "$REST2")
+    ! http_ok "http://127.0.0.1:$rest/primary" || role=primary
+    as_pg "$HERE/pgbouncer-role.sh" "$bport" "$DBNAME" on_start "$role" "$SCOPE"
+  done
 
   if ! as_pg psql -h "$RUN" -p "$primary" -U postgres -tAc \
     "SELECT 1 FROM pg_database WHERE datname = '$DBNAME'" | grep -q 1; then
@@ -261,5 +276,6 @@ case "${1:-}" in
   env) print_env ;;
   status) as_pg patronictl -c "$DIR/node1.yml" list ;;
   primary-port) primary_port ;;
-  *) echo "usage: $0 up|down [--purge]|env|status|primary-port" >&2; exit 2 ;;
+  wait-healthy) wait_for "${2:-120}" "a primary and a synchronous standby" both_healthy ;;
+  *) echo "usage: $0 up|down [--purge]|env|status|primary-port|wait-healthy [SECONDS]" >&2; exit 2 ;;
 esac
