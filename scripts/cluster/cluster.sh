@@ -113,7 +113,6 @@ bootstrap:
         max_wal_senders: 10
         max_replication_slots: 10
         archive_mode: "on"
-        archive_command: "pgbackrest --config=$DIR/pgbackrest.conf --stanza=$STANZA archive-push %p"
         archive_timeout: 60
   initdb:
     - encoding: UTF8
@@ -138,6 +137,9 @@ postgresql:
       username: postgres
   parameters:
     unix_socket_directories: $RUN
+    # Per node: %p is relative to this node's data directory, which pgBackRest must be told
+    # (its pg1-path would otherwise point at node1 on both).
+    archive_command: "pgbackrest --config=$DIR/pgbackrest.conf --stanza=$STANZA --pg1-path=$DIR/node$n/data archive-push %p"
   callbacks:
     on_start: $HERE/pgbouncer-role.sh $bport $DBNAME
     on_stop: $HERE/pgbouncer-role.sh $bport $DBNAME
