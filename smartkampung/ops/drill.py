@@ -65,7 +65,7 @@ class Client:
     def __init__(self, kind: str, index: int) -> None:
         self.kind = kind
         self.index = index
-        self.rng = random.Random(index * 7919 + len(kind))
+        self.rng = random.Random(index * 7919 + len(kind))  # noqa: S311 (test data, not secrets)
         self.ready = False
 
     def once(self) -> dict[str, Any] | None:
@@ -83,6 +83,7 @@ class Client:
 
         letter_type = LetterType.objects.get(regency_id="35.10", code=DRILL_TYPE)
         resident = Resident.objects.filter(village_id=VILLAGE).order_by("pk").first()
+        assert resident is not None, "the drill needs the demo data (demo_seed)"
         request = services.letter_request_create(
             actor=self.operator,
             letter_type=letter_type,
@@ -128,11 +129,15 @@ class Client:
         from smartkampung.projects.services import photo_add
 
         report = ProgressReport.objects.filter(project__village_id=VILLAGE).order_by("pk").first()
+        assert report is not None, "the drill needs the demo data (demo_seed)"
         image = Image.frombytes("RGB", (48, 48), self.rng.randbytes(48 * 48 * 3))
         buffer = io.BytesIO()
         image.save(buffer, format="PNG")
         photo = photo_add(
-            actor=self.operator, report=report, data=buffer.getvalue(), filename="uji.png",
+            actor=self.operator,
+            report=report,
+            data=buffer.getvalue(),
+            filename="uji.png",
             screen=False,
         )
         return {"photo": photo.pk, "file": photo.original.name, "sha256": photo.sha256}
@@ -230,16 +235,24 @@ def verify(out_dir: Path) -> dict[str, Any]:
         for key, numbers in sequences.items()
         if sorted(numbers) != list(range(1, len(numbers) + 1))
     ]
-    duplicate_numbers = [n for n, c in Counter(Letter.objects.values_list("number", flat=True)).items() if c > 1]
+    duplicate_numbers = [
+        n for n, c in Counter(Letter.objects.values_list("number", flat=True)).items() if c > 1
+    ]
     over_budget = []
     for item in BudgetItem.objects.filter(budget__village_id=VILLAGE):
-        spent = Disbursement.objects.filter(item=item, status__in=["pending", "approved"]).aggregate(
-            s=Sum("amount")
-        )["s"] or 0
+        spent = (
+            Disbursement.objects.filter(item=item, status__in=["pending", "approved"]).aggregate(
+                s=Sum("amount")
+            )["s"]
+            or 0
+        )
         if spent > item.amount or item.committed + item.realised > item.amount:
             over_budget.append(item.pk)
     return {
-        "answered": {k: sum(1 for r in answered if r["kind"] == k) for k in ("letters", "disbursements", "photos")},
+        "answered": {
+            k: sum(1 for r in answered if r["kind"] == k)
+            for k in ("letters", "disbursements", "photos")
+        },
         "errors": errors,
         "missing_letters": missing_letters,
         "missing_disbursements": missing_disbursements,
@@ -247,7 +260,12 @@ def verify(out_dir: Path) -> dict[str, Any]:
         "bad_sequences": bad_sequences,
         "duplicate_numbers": duplicate_numbers,
         "over_budget_items": over_budget,
-        "refused": sum(1 for p in out_dir.glob("client-*.jsonl") for line in p.read_text().splitlines() if '"refused"' in line),
+        "refused": sum(
+            1
+            for p in out_dir.glob("client-*.jsonl")
+            for line in p.read_text().splitlines()
+            if '"refused"' in line
+        ),
     }
 
 

@@ -56,7 +56,9 @@ def metrics(request: HttpRequest) -> HttpResponse:
     out.family("sk_database_read_only", "gauge", "1 when the app's database refuses writes.")
     out.sample("sk_database_read_only", int(state.read_only))
     out.family(
-        "sk_replication_lag_bytes", "gauge", "WAL the standby has yet to replay, seen from the primary."
+        "sk_replication_lag_bytes",
+        "gauge",
+        "WAL the standby has yet to replay, seen from the primary.",
     )
     for s in state.standbys:
         labels = {"standby": s.name, "state": s.state, "sync_state": s.sync_state}

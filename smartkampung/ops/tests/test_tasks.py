@@ -45,9 +45,21 @@ def test_two_workers_never_run_a_task_twice(tmp_path: Path, settings: Any) -> No
     }
     workers = [
         subprocess.Popen(
-            [str(ROOT / ".venv/bin/python"), "manage.py", "db_worker", "--batch",
-             "--no-startup-delay", "--interval", "0", "--worker-id", f"worker-{n}"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                str(ROOT / ".venv/bin/python"),
+                "manage.py",
+                "db_worker",
+                "--batch",
+                "--no-startup-delay",
+                "--interval",
+                "0",
+                "--worker-id",
+                f"worker-{n}",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         for n in (1, 2)
     ]

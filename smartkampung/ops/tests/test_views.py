@@ -71,7 +71,10 @@ def test_latency_is_counted_by_view_name_not_by_path() -> None:
     client.get("/healthz")
     client.get("/no-such-page/3510014507900003")
     body = scrape(HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode()
-    assert 'sk_http_request_duration_seconds_count{view="core:healthz",method="GET",status="2xx"} 2' in body
+    assert (
+        'sk_http_request_duration_seconds_count{view="core:healthz",method="GET",status="2xx"} 2'
+        in body
+    )
     assert 'view="unmatched",method="GET",status="4xx"' in body
     assert "3510014507900003" not in body  # a path (with a NIK in it) never becomes a label
 

@@ -65,7 +65,11 @@ class Cluster:
 
     def python(self, *args: str, timeout: float = 600) -> str:
         result = subprocess.run(
-            [PYTHON, *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
+            [PYTHON, *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
             timeout=timeout,
         )
         assert result.returncode == 0, f"{args} failed:\n{result.stdout}\n{result.stderr}"
@@ -120,7 +124,9 @@ def cluster() -> Iterator[Cluster]:
     finally:
         keep = os.environ.get("SK_DRILL_KEEP") == "1"  # logs and client answers, to debug
         subprocess.run(
-            [str(CLUSTER), "down", *([] if keep else ["--purge"])], env=env, timeout=120,
+            [str(CLUSTER), "down", *([] if keep else ["--purge"])],
+            env=env,
+            timeout=120,
             check=False,
         )
         if not keep:

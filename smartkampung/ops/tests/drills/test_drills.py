@@ -22,7 +22,6 @@ import tarfile
 import threading
 import time
 import urllib.request
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,6 +29,15 @@ import pytest
 from .conftest import APP_PORT, PYTHON, ROOT, Cluster
 
 pytestmark = pytest.mark.cluster
+
+# The table deleted "by mistake" in the restore drill: each letter request's history.
+TABLE = "letters_requestevent"
+ROWS_QUERY = (
+    "SELECT count(*), md5(string_agg(id::text || status_to, ',' ORDER BY id))"
+    " FROM letters_requestevent"
+)
+COUNT_QUERY = "SELECT count(*) FROM letters_requestevent"
+DELETE_QUERY = "DELETE FROM letters_requestevent"
 
 CLIENTS = [("letters", 3), ("disbursements", 3), ("photos", 2)]
 RUN_SECONDS = 600  # a safety net: the drill stops the clients
@@ -49,7 +57,7 @@ class Probe(threading.Thread):
         while not self.stopping.is_set():
             started = time.time()
             try:
-                with urllib.request.urlopen(self.url, timeout=2) as response:
+                with urllib.request.urlopen(self.url, timeout=2) as response:  # noqa: S310
                     ok = response.status == 200
             except Exception:
                 ok = False
@@ -76,9 +84,20 @@ def test_failover_loses_no_answered_write(cluster: Cluster) -> None:
     out = cluster.var.parent / "failover-clients"
     out.mkdir()
     app = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{APP_PORT}",
-         "-w", "2", "--timeout", "30"],
-        cwd=ROOT, env=cluster.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{APP_PORT}",
+            "-w",
+            "2",
+            "--timeout",
+            "30",
+        ],
+        cwd=ROOT,
+        env=cluster.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     clients: list[subprocess.Popen[bytes]] = []
     try:
@@ -93,11 +112,22 @@ def test_failover_loses_no_answered_write(cluster: Cluster) -> None:
         probe.start()
         for kind, count in CLIENTS:
             for index in range(count):
-                clients.append(subprocess.Popen(
-                    [PYTHON, "-m", "smartkampung.ops.drill", "client", kind, str(index),
-                     str(RUN_SECONDS), str(out / f"client-{kind}-{index}.jsonl")],
-                    cwd=ROOT, env=cluster.env,
-                ))
+                clients.append(
+                    subprocess.Popen(
+                        [
+                            PYTHON,
+                            "-m",
+                            "smartkampung.ops.drill",
+                            "client",
+                            kind,
+                            str(index),
+                            str(RUN_SECONDS),
+                            str(out / f"client-{kind}-{index}.jsonl"),
+                        ],
+                        cwd=ROOT,
+                        env=cluster.env,
+                    )
+                )
         # Django starts slowly with 8 processes on 2 cores: kill once every client has had
         # an answer (its first letter, payment or photo), so that all of them see the failover.
         for _ in range(1200):
@@ -117,7 +147,10 @@ def test_failover_loses_no_answered_write(cluster: Cluster) -> None:
         for _ in range(1800):
             _, back = probe.downtime_after(killed_at)
             if back == back and all(
-                any(r.get("ok") and r["t"] > back for r in map(json.loads, f.read_text().splitlines()))
+                any(
+                    r.get("ok") and r["t"] > back
+                    for r in map(json.loads, f.read_text().splitlines())
+                )
                 for f in out.glob("client-*.jsonl")
             ):
                 break
@@ -177,11 +210,40 @@ def test_failover_loses_no_answered_write(cluster: Cluster) -> None:
 
 def _sql(cluster: Cluster, port: int, query: str, db: str = "smartkampung") -> str:
     result = subprocess.run(
-        ["runuser", "-u", "postgres", "--", "psql", "-h", str(cluster.dir / "run"), "-p",
-         str(port), "-U", "postgres", "-d", db, "-tAc", query] if os.getuid() == 0 else
-        ["psql", "-h", str(cluster.dir / "run"), "-p", str(port), "-U", "postgres", "-d", db,
-         "-tAc", query],
-        capture_output=True, text=True, timeout=60,
+        [
+            "runuser",
+            "-u",
+            "postgres",
+            "--",
+            "psql",
+            "-h",
+            str(cluster.dir / "run"),
+            "-p",
+            str(port),
+            "-U",
+            "postgres",
+            "-d",
+            db,
+            "-tAc",
+            query,
+        ]
+        if os.getuid() == 0
+        else [
+            "psql",
+            "-h",
+            str(cluster.dir / "run"),
+            "-p",
+            str(port),
+            "-U",
+            "postgres",
+            "-d",
+            db,
+            "-tAc",
+            query,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
@@ -195,49 +257,89 @@ def test_point_in_time_restore_brings_back_deleted_rows(cluster: Cluster) -> Non
     cluster.script("wait-healthy", "120", timeout=150)
     env = {**cluster.env, "SK_MEDIA_ROOT": str(cluster.var / "media")}
     backup = subprocess.run(
-        [str(ROOT / "scripts/cluster/backup.sh"), "full"], env=env, capture_output=True,
-        text=True, timeout=600,
+        [str(ROOT / "scripts/cluster/backup.sh"), "full"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert backup.returncode == 0, backup.stderr
     # Work after the backup: the restore must replay it from the archived WAL.
     out = cluster.var.parent / "restore-clients"
     out.mkdir()
-    cluster.python("-m", "smartkampung.ops.drill", "client", "letters", "9", "4",
-                   str(out / "client-letters-9.jsonl"))
+    cluster.python(
+        "-m",
+        "smartkampung.ops.drill",
+        "client",
+        "letters",
+        "9",
+        "4",
+        str(out / "client-letters-9.jsonl"),
+    )
     after_backup = json.loads(cluster.python("-m", "smartkampung.ops.drill", "verify", str(out)))
     assert after_backup["answered"]["letters"] > 0
     primary = cluster.primary_port()
-    table = "letters_requestevent"
-    rows_before = _sql(cluster, primary, f"SELECT count(*), md5(string_agg(id::text || status_to, ',' ORDER BY id)) FROM {table}")
+    rows_before = _sql(
+        cluster,
+        primary,
+        ROWS_QUERY,
+    )
     events_before = _sql(cluster, primary, "SELECT count(*) FROM audit_auditevent")
     time.sleep(1.5)
     target = _sql(cluster, primary, "SELECT now()")
     time.sleep(1.5)
-    _sql(cluster, primary, f"DELETE FROM {table}")  # the mistake
-    assert _sql(cluster, primary, f"SELECT count(*) FROM {table}") == "0"
+    _sql(cluster, primary, DELETE_QUERY)  # the mistake
+    assert _sql(cluster, primary, COUNT_QUERY) == "0"
     _sql(cluster, primary, "SELECT pg_switch_wal()")
     subprocess.run(
-        _as_pg("pgbackrest", f"--config={cluster.dir}/pgbackrest.conf", "--stanza=smartkampung", "check"),
-        check=True, capture_output=True, timeout=120,
+        _as_pg(
+            "pgbackrest",
+            f"--config={cluster.dir}/pgbackrest.conf",
+            "--stanza=smartkampung",
+            "check",
+        ),
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
 
     restore_dir = cluster.dir / "restore"
     started = time.monotonic()
     subprocess.run(
-        _as_pg("pgbackrest", f"--config={cluster.dir}/pgbackrest.conf", "--stanza=smartkampung",
-               f"--pg1-path={restore_dir}", "--type=time", f"--target={target}",
-               "--target-action=promote", "restore"),
-        check=True, capture_output=True, timeout=600,
+        _as_pg(
+            "pgbackrest",
+            f"--config={cluster.dir}/pgbackrest.conf",
+            "--stanza=smartkampung",
+            f"--pg1-path={restore_dir}",
+            "--type=time",
+            f"--target={target}",
+            "--target-action=promote",
+            "restore",
+        ),
+        check=True,
+        capture_output=True,
+        timeout=600,
     )
     port = 5459
     log = cluster.dir / "log" / "restore.log"
     subprocess.run(
-        _as_pg("/usr/lib/postgresql/15/bin/pg_ctl", "-D", str(restore_dir), "-l", str(log), "-w",
-               "-t", "300", "-o",
-               f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={cluster.dir}/run"
-               " -c archive_mode=off -c synchronous_standby_names= -c hot_standby=on",
-               "start"),
-        check=True, capture_output=True, timeout=330,
+        _as_pg(
+            "/usr/lib/postgresql/15/bin/pg_ctl",
+            "-D",
+            str(restore_dir),
+            "-l",
+            str(log),
+            "-w",
+            "-t",
+            "300",
+            "-o",
+            f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={cluster.dir}/run"
+            " -c archive_mode=off -c synchronous_standby_names= -c hot_standby=on",
+            "start",
+        ),
+        check=True,
+        capture_output=True,
+        timeout=330,
     )
     try:
         for _ in range(300):
@@ -245,21 +347,35 @@ def test_point_in_time_restore_brings_back_deleted_rows(cluster: Cluster) -> Non
                 break
             time.sleep(0.2)
         restore_seconds = time.monotonic() - started
-        assert _sql(cluster, port, f"SELECT count(*), md5(string_agg(id::text || status_to, ',' ORDER BY id)) FROM {table}") == rows_before
+        assert (
+            _sql(
+                cluster,
+                port,
+                ROWS_QUERY,
+            )
+            == rows_before
+        )
         assert _sql(cluster, port, "SELECT count(*) FROM audit_auditevent") == events_before
         restored_env = {
             **cluster.env,
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/smartkampung",
         }
         verify = subprocess.run(
-            [PYTHON, "manage.py", "audit_verify"], cwd=ROOT, env=restored_env,
-            capture_output=True, text=True, timeout=300,
+            [PYTHON, "manage.py", "audit_verify"],
+            cwd=ROOT,
+            env=restored_env,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         assert verify.returncode == 0, verify.stdout + verify.stderr
     finally:
         subprocess.run(
-            _as_pg("/usr/lib/postgresql/15/bin/pg_ctl", "-D", str(restore_dir), "-m", "fast", "stop"),
-            capture_output=True, timeout=120,
+            _as_pg(
+                "/usr/lib/postgresql/15/bin/pg_ctl", "-D", str(restore_dir), "-m", "fast", "stop"
+            ),
+            capture_output=True,
+            timeout=120,
         )
     # The media backup holds every photo file the database knows of.
     media_backup = sorted((cluster.dir / "backup" / "media").glob("media-*.tar.gz"))[-1]
@@ -272,5 +388,11 @@ def test_point_in_time_restore_brings_back_deleted_rows(cluster: Cluster) -> Non
         "print('\\n'.join(ProgressPhoto.objects.values_list('original', flat=True)))",
     ).split()
     assert stored and not [name for name in stored if name not in names]
-    report("restore", {"restore_seconds": round(restore_seconds, 2), "table": table,
-                       "rows": int(rows_before.split("|")[0])})
+    report(
+        "restore",
+        {
+            "restore_seconds": round(restore_seconds, 2),
+            "table": TABLE,
+            "rows": int(rows_before.split("|")[0]),
+        },
+    )
