@@ -194,7 +194,9 @@ both_healthy() {  # one primary and one synchronous standby
 
 print_env() {
   echo "DATABASE_URL=postgres://postgres@127.0.0.1:$BOUNCER1,127.0.0.1:$BOUNCER2/$DBNAME?target_session_attrs=read-write&connect_timeout=3"
-  echo "SK_DATABASE_REPLICA_URL=postgres://postgres@127.0.0.1:$BOUNCER2,127.0.0.1:$BOUNCER1/$DBNAME?target_session_attrs=prefer-standby&connect_timeout=3"
+  # Replica reads go to PostgreSQL directly: a standby's pgbouncer does not serve (ADR 0121),
+  # and libpq's prefer-standby check needs the real server's answer.
+  echo "SK_DATABASE_REPLICA_URL=postgres://postgres@127.0.0.1:$PG2,127.0.0.1:$PG1/$DBNAME?target_session_attrs=prefer-standby&connect_timeout=3"
 }
 
 cmd_up() {

@@ -39,6 +39,24 @@ ROWS_QUERY = (
 COUNT_QUERY = "SELECT count(*) FROM letters_requestevent"
 DELETE_QUERY = "DELETE FROM letters_requestevent"
 
+REPLICA_CHECK = """
+import django
+django.setup()
+from django.db import connections
+from config.db_router import ReplicaRouter, replica_reads
+from smartkampung.regions.models import Region
+with replica_reads():
+    alias = ReplicaRouter().db_for_read(Region)
+    count = Region.objects.count()
+with connections[alias].cursor() as cursor:
+    cursor.execute("SELECT pg_is_in_recovery()")
+    standby = cursor.fetchone()[0]
+with connections["default"].cursor() as cursor:
+    cursor.execute("SELECT pg_is_in_recovery()")
+    primary_in_recovery = cursor.fetchone()[0]
+print(alias, standby, count == Region.objects.using("default").count(), primary_in_recovery)
+"""
+
 CLIENTS = [("letters", 3), ("disbursements", 3), ("photos", 2)]
 RUN_SECONDS = 600  # a safety net: the drill stops the clients
 KILL_AFTER = 5
@@ -194,6 +212,9 @@ def test_failover_loses_no_answered_write(cluster: Cluster) -> None:
     rest = cluster.ports["rest"][old_node - 1]
     with urllib.request.urlopen(f"http://127.0.0.1:{rest}/replica", timeout=5) as response:
         assert response.status == 200
+    # Lag-tolerant reads now go to the new standby (the old primary), the rest to the primary.
+    routed = cluster.python("-c", REPLICA_CHECK).split()
+    assert routed == ["replica", "True", "True", "False"], routed
     report(
         "failover",
         {
