@@ -172,9 +172,10 @@ def run(h: Harness, *, quick: bool = False) -> None:
             name, _, value = line.partition("=")
             env[name] = value
         env.pop("SK_DATABASE_REPLICA_URL", None)
-        subprocess.run(
-            [PYTHON, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True, timeout=900
-        )
+        for command in (["migrate", "-v", "0"], ["createcachetable"]):
+            subprocess.run(
+                [PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=900
+            )
         primary = subprocess.run(
             [str(CLUSTER), "primary-port"], env=env, capture_output=True, text=True, check=True
         ).stdout.strip()
