@@ -10,7 +10,8 @@ PORT ?= 8000
 REGION_CODES := data/regions/banyuwangi_kode_wilayah_35.10.csv
 REGION_BOUNDARIES := data/regions/banyuwangi_batas_desa_35.10.geojson
 
-.PHONY: install run prepare test lint typecheck unit bench system-deps messages lock clean
+.PHONY: install run prepare test lint typecheck unit bench system-deps messages lock clean \
+	cluster-deps cluster-up cluster-down drills backup
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -44,6 +45,34 @@ system-deps:
 	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+
+## The high-availability stack (Debian packages): Patroni, etcd, pgbouncer, pgBackRest (docs/operations.md).
+## Services are not started by the packages' own scripts: scripts/cluster/cluster.sh runs them.
+cluster-deps:
+	@missing=""; \
+	for tool in patroni:patroni patronictl:patroni etcd:etcd-server etcdctl:etcd-client pgbouncer:pgbouncer pgbackrest:pgbackrest; do \
+	  command -v $${tool%%:*} >/dev/null 2>&1 || missing="$$missing $${tool##*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+## A two-node Patroni cluster with etcd and pgbouncer on loopback ports (SK_CLUSTER_DIR, default /tmp/sk-cluster).
+cluster-up: cluster-deps
+	scripts/cluster/cluster.sh up
+
+cluster-down:
+	scripts/cluster/cluster.sh down
+
+## Failover and restore drills against a throw-away cluster (a few minutes; run by .ci/run).
+drills: install cluster-deps
+	SK_CLUSTER_DRILLS=1 $(BIN)/pytest -q -n 0 -m cluster smartkampung/ops/tests/drills
+
+## Full backup (pgBackRest) of the running cluster plus the media folder (docs/operations.md).
+backup:
+	scripts/cluster/backup.sh
 
 lint: install
 	$(BIN)/ruff check .

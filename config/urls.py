@@ -12,6 +12,7 @@ urlpatterns = [
     re_path(r"^api/v1/(?P<rest>.*)$", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("smartkampung.core.urls")),
+    path("", include("smartkampung.ops.urls")),
     path("v/", include("smartkampung.letters.public_urls")),
     path("", include("smartkampung.accounts.urls")),
     path("", include("smartkampung.regions.urls")),

@@ -10,9 +10,10 @@ import os
 import secrets
 from pathlib import Path
 
-import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+
+from config.database import database_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("SK_VAR_DIR", BASE_DIR / "var"))
@@ -74,10 +75,15 @@ INSTALLED_APPS = [
     "smartkampung.field",
     "smartkampung.dashboards",
     "smartkampung.portal",
+    "smartkampung.ops",
 ]
 
 MIDDLEWARE = [
+    # Times the whole request (docs/operations.md, /metrics).
+    "smartkampung.ops.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Lag-tolerant pages read from the replica when one is configured (config/db_router.py).
+    "config.db_router.ReplicaReadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses what the middleware below and the views produce (HTML, JSON, CSV).
     "smartkampung.core.compression.CompressionMiddleware",
@@ -116,11 +122,30 @@ TEMPLATES = [
 # --- database -----------------------------------------------------------------------------------
 # SQLite (WAL, immediate transactions so that SELECT ... FOR UPDATE paths serialise) by default;
 # PostgreSQL through DATABASE_URL=postgres://user@host:5432/name.
+# A Patroni cluster: DATABASE_URL=postgres://user@node1:6432,node2:6432/name?target_session_attrs=
+# read-write (libpq's host list, config/database.py); SK_DATABASE_REPLICA_URL adds the replica for
+# lag-tolerant reads (config/db_router.py, docs/operations.md).
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'smartkampung.sqlite3'}", conn_max_age=60
+    "default": database_config(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'smartkampung.sqlite3'}",
+        conn_max_age=60,
     )
 }
+if os.environ.get("SK_DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database_config(os.environ["SK_DATABASE_REPLICA_URL"], conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+# GET/HEAD requests under these prefixes may read from the replica (a few moments behind).
+SK_REPLICA_READ_PATHS = env_list(
+    "SK_REPLICA_READ_PATHS",
+    ["/portal/", "/dashboards/", "/api/v1/portal/", "/api/v1/dashboards/"],
+)
+# Apps whose rows are always read on the primary (sessions, logins and the task queue must see
+# their own writes at once).
+SK_REPLICA_EXCLUDED_APPS = env_list(
+    "SK_REPLICA_EXCLUDED_APPS",
+    ["sessions", "auth", "accounts", "contenttypes", "django_tasks_db", "audit"],
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -262,10 +287,15 @@ SK_DEMO_SEEDERS = [
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "smartkampung.ops.logging.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+# Structured logs: SK_LOG_FORMAT=json writes one JSON object per line (docs/operations.md).
+SK_LOG_FORMAT = os.environ.get("SK_LOG_FORMAT", "text")
+if SK_LOG_FORMAT == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"  # type: ignore[index]
 # Where "/" sends a visitor who is not logged in (the public portal once it exists).
 SK_ANONYMOUS_HOME_URL = os.environ.get("SK_ANONYMOUS_HOME_URL", "/accounts/login/")
 # Key for secrets at rest (TOTP seeds, letter-signing keys); derived from SECRET_KEY if unset.
@@ -508,3 +538,10 @@ SK_FIELD_RECORD_KINDS = {
     "progress_report": "smartkampung.field.kinds.progress.ProgressReportKind",
     "letter_request": "smartkampung.field.kinds.letters.LetterRequestKind",
 }
+# --- operations (docs/operations.md) ------------------------------------------------------------
+# /metrics (Prometheus text format) answers a matching "Authorization: Bearer <token>" or a
+# client address in the list (CIDR allowed); anyone else gets a 404.
+SK_METRICS_TOKEN = os.environ.get("SK_METRICS_TOKEN", "")
+SK_METRICS_ALLOWED_ADDRESSES = env_list("SK_METRICS_ALLOWED_ADDRESSES", ["127.0.0.1/32", "::1/128"])
+# Where each app process leaves its request counts for /metrics to add up ("" = this process).
+SK_METRICS_DIR = os.environ.get("SK_METRICS_DIR", str(VAR_DIR / "metrics"))

@@ -20,6 +20,8 @@ STORAGES = {
 SK_AUDIT_CHECKPOINT_FILE = ""
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# Request counts stay in the test process.
+SK_METRICS_DIR = ""
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: live-server threads (browser tests) then open their own connections
