@@ -101,7 +101,7 @@ def choropleth_svg(
     prefix = reverse("health:village", args=["X"]).rsplit("X", 1)[0]
     parts = [
         f'<svg viewBox="0 0 {MAP_WIDTH} {height}" width="{MAP_WIDTH}" height="{height}" '
-        f'role="img" aria-label="{escape(label)}">'
+        f'role="group" aria-label="{escape(label)}">'
     ]
     for shape in shapes:
         percent = percents.get(shape.code)

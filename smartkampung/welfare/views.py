@@ -67,6 +67,8 @@ def home(request: HttpRequest) -> HttpResponse:
                 actor, permissions.VILLAGE_WRITE_ROLES | permissions.SOCIAL_ROLES
             ),
             "can_report": permissions.can_view_reports(actor),
+            "can_list_enrolments": has_role_anywhere(actor, permissions.BLT_READ_ROLES),
+            "can_list_proposals": has_role_anywhere(actor, permissions.PROPOSAL_READ_ROLES),
             "awaiting": list(selectors.proposals_awaiting(actor=actor)[:20]),
             "programmes": list(selectors.programme_list()),
         },
@@ -417,6 +419,8 @@ def enrolment_list(request: HttpRequest) -> HttpResponse:
             "programmes": list(AidProgramme.objects.order_by("code")),
             "filters": {"village": village, "period": period, "programme": programme},
             "can_pay": has_role_anywhere(actor, permissions.BLT_PAY_ROLES),
+            # The treasurer pays from this list but does not read the register itself.
+            "can_open_household": has_role_anywhere(actor, permissions.WELFARE_READ_ROLES),
             "can_review": has_role_anywhere(actor, permissions.SOCIAL_ROLES),
         },
     )

@@ -76,6 +76,10 @@ def test_spm_outside_the_register_is_approved_with_a_reason(
     # The ordinary approval is refused: the household is outside the register.
     with page.expect_navigation():
         page.click("button[data-action='approve']")
+    # Signing asks twice: the head confirms with the password first (held a few minutes).
+    page.fill("#id_stepup_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("[data-stepup-form] button[type=submit]")
     assert "data kesejahteraan" in page.locator(".messages").inner_text()
     assert LetterRequest.objects.get().status == RequestStatus.VERIFIED
     # With the reason typed in the welfare panel it is issued and the reason recorded.

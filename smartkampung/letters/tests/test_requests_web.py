@@ -336,7 +336,10 @@ def test_request_for_a_household_member_shows_and_prints_that_member(
     request = LetterRequest.objects.get()
     assert request.resident == child and request.applicant == citizen.user
     _client(operator).post(f"/letters/requests/{request.pk}/check/")
-    _client(head).post(f"/letters/requests/{request.pk}/approve/")
+    # Signing asks twice (step-up): the head's password with the approval.
+    _client(head).post(
+        f"/letters/requests/{request.pk}/approve/", {"stepup_password": "correct-horse-battery"}
+    )
     request.refresh_from_db()
     assert request.status == RequestStatus.ISSUED
     pdf = tmp_path / "letter.pdf"

@@ -118,7 +118,8 @@ def test_the_request_page_shows_the_welfare_status_and_logs_the_view(
     body = login_client(head).get(f"/letters/requests/{other.pk}/").content.decode()
     assert "spm-outside-reason" in body
     response = login_client(head).post(
-        f"/letters/requests/{other.pk}/approve/", {"reason": "Lansia sebatang kara"}
+        f"/letters/requests/{other.pk}/approve/",
+        {"reason": "Lansia sebatang kara", "stepup_password": "correct-horse-battery"},
     )
     assert response.status_code == 302
     assert (
@@ -137,13 +138,15 @@ def test_the_health_office_reads_the_spm_list(make_user, login_client) -> None:
 def test_the_api_approval_takes_the_reason(make_family, operator, head, login_client) -> None:
     request = _checked_spm(make_family(), operator)
     client = login_client(head)
-    refused = client.post(f"/api/v1/letters/requests/{request.pk}/approve")
+    stepup = {"HTTP_X_STEP_UP_PASSWORD": "correct-horse-battery"}  # signing asks twice
+    refused = client.post(f"/api/v1/letters/requests/{request.pk}/approve", **stepup)
     assert refused.status_code == 409 and refused.json()["code"] == "approval_refused"
     assert not SpmOutsideRegister.objects.exists()
     ok = client.post(
         f"/api/v1/letters/requests/{request.pk}/approve",
         {"reason": "Korban kebakaran"},
         content_type="application/json",
+        **stepup,
     )
     assert ok.status_code == 200, ok.content
     assert SpmOutsideRegister.objects.get().reason == "Korban kebakaran"
