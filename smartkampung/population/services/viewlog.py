@@ -57,7 +57,14 @@ def household_views_record(
         audit.record(
             actor,
             action,
-            ("population.household", ",".join(str(i) for i in ids[:50])),
-            {"households": len(ids), "reason": reason[:200], "channel": channel},
+            # One household is the event's target; a list's ids go in the details (the target
+            # column holds 64 characters).
+            ("population.household", str(ids[0]) if len(ids) == 1 else ""),
+            {
+                "households": len(ids),
+                "household_ids": [int(i) for i in ids[:50]],
+                "reason": reason[:200],
+                "channel": channel,
+            },
         )
     return len(members)
