@@ -320,6 +320,11 @@ def test_a_counter_letter_request_drafted_offline(
     # Correct the NIK: the same record (same key) is sent again.
     page.click("#queue-list .q-item button[data-action=edit]")
     page.fill("#lf-nik", resident.nik)
+    # The link coming back refreshes the forms; what was typed must survive it.
+    with page.expect_response("**/api/v1/field/bootstrap"):
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_timeout(200)
+    assert page.input_value("#lf-field-keperluan") == "Melamar pekerjaan"
     page.click("#letter-form button[type=submit]")
     wait_status(page, "sent")
     assert page.locator("#queue-list .q-item").count() == 1

@@ -165,7 +165,12 @@ export function fillLetterForm(bootstrap) {
   select.replaceChildren(select.options[0] || option("", ""));
   for (const type of letterTypes(bootstrap)) select.append(option(type.code, type.title));
   select.value = chosen;
-  renderLetterFields(bootstrap, {});
+  // A fresh bootstrap (the link came back) must not wipe what the user is typing or correcting.
+  const typed = {};
+  for (const input of document.querySelectorAll("#lf-fields [data-field]")) {
+    if (input.value) typed[input.dataset.field] = input.value;
+  }
+  renderLetterFields(bootstrap, select.value === chosen ? typed : {});
 }
 
 function renderLetterFields(bootstrap, values) {
