@@ -206,6 +206,8 @@ def run(h: Harness, *, quick: bool = False) -> None:
                 "ms",
                 notes=f"p95 {percentile(sampler.seconds, 95) * 1000:.1f} ms",
             )
+        if not quick:
+            _regency_restore(h, env, int(primary))
     finally:
         subprocess.run([str(CLUSTER), "down", "--purge"], env=env, timeout=120, check=False)
         shutil.rmtree(base, ignore_errors=True)
@@ -255,6 +257,154 @@ def run(h: Harness, *, quick: bool = False) -> None:
         print(drills.stdout[-3000:])
     shutil.rmtree(base, ignore_errors=True)
 
+
+RESTORE_PORT = 5458
+
+
+def _as_pg(*args: str) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *args] if os.getuid() == 0 else list(args)
+
+
+def _psql(cluster_dir: str, port: int, query: str, db: str = "smartkampung") -> str:
+    out = subprocess.run(
+        _as_pg(
+            "psql",
+            "-h",
+            f"{cluster_dir}/run",
+            "-p",
+            str(port),
+            "-U",
+            "postgres",
+            "-d",
+            db,
+            "-tAc",
+            query,
+        ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return out.stdout.strip()
+
+
+def _populate(total: int) -> dict[str, Any]:
+    """In a fresh process on the cluster's primary: the regency-scale register (COPY)."""
+    import django
+
+    django.setup()
+    from gen_population import generate
+
+    from conftest import load_regions
+
+    load_regions()
+    return generate(total)
+
+
+def _regency_restore(h: Harness, env: dict[str, str], primary: int) -> None:
+    """Restore time of the regency-scale database: 1.8 M residents in the cluster, a full
+    pgBackRest backup, then a restore of that backup into a side instance until it accepts
+    writes (the path of docs/operations.md, "Restore")."""
+    cluster_dir = env["SK_CLUSTER_DIR"]
+    total = 1_800_000
+    started = time.perf_counter()
+    out = subprocess.run(
+        [PYTHON, str(Path(__file__)), "populate", str(total)],
+        cwd=ROOT,
+        env={**env, "DATABASE_URL": f"postgres://postgres@127.0.0.1:{primary}/smartkampung"},
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
+    if out.returncode != 0:
+        h.record("regency-scale restore: populating failed", 0, "", passed=False)
+        print(out.stderr[-3000:])
+        return
+    filled = json.loads(out.stdout.strip().splitlines()[-1])
+    size = int(_psql(cluster_dir, primary, "SELECT pg_database_size('smartkampung')"))
+    h.record(
+        "regency-scale register written on the cluster (sync replica)",
+        time.perf_counter() - started,
+        "s",
+        notes=f"{filled['residents']:,} residents, {filled['households']:,} households; "
+        f"database {size / 2**30:.2f} GiB",
+    )
+    started = time.perf_counter()
+    subprocess.run(
+        [str(ROOT / "scripts/cluster/backup.sh"), "full"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+        check=True,
+    )
+    h.record("full backup of that database (pgBackRest)", time.perf_counter() - started, "s")
+    restore_dir = f"{cluster_dir}/restore-bench"
+    started = time.perf_counter()
+    subprocess.run(
+        _as_pg(
+            "pgbackrest",
+            f"--config={cluster_dir}/pgbackrest.conf",
+            "--stanza=smartkampung",
+            f"--pg1-path={restore_dir}",
+            "--type=immediate",
+            "--target-action=promote",
+            "restore",
+        ),
+        capture_output=True,
+        timeout=3600,
+        check=True,
+    )
+    files_seconds = time.perf_counter() - started
+    subprocess.run(
+        _as_pg(
+            "/usr/lib/postgresql/15/bin/pg_ctl",
+            "-D",
+            restore_dir,
+            "-l",
+            f"{cluster_dir}/log/restore-bench.log",
+            "-w",
+            "-t",
+            "1800",
+            "-o",
+            f"-p {RESTORE_PORT} -c listen_addresses=127.0.0.1 "
+            f"-c unix_socket_directories={cluster_dir}/run -c archive_mode=off "
+            "-c synchronous_standby_names= -c hot_standby=on",
+            "start",
+        ),
+        capture_output=True,
+        timeout=1900,
+        check=True,
+    )
+    try:
+        for _ in range(9000):
+            if _psql(cluster_dir, RESTORE_PORT, "SELECT pg_is_in_recovery()", "postgres") == "f":
+                break
+            time.sleep(0.2)
+        seconds = time.perf_counter() - started
+        back = int(_psql(cluster_dir, RESTORE_PORT, "SELECT count(*) FROM population_resident"))
+        h.record(
+            "restore of the regency-scale database until it accepts writes",
+            seconds,
+            "s",
+            passed=back == filled["residents"],
+            notes=f"files {files_seconds:.1f} s, then recovery; {back:,} residents back "
+            f"of {filled['residents']:,}",
+        )
+    finally:
+        subprocess.run(
+            _as_pg("/usr/lib/postgresql/15/bin/pg_ctl", "-D", restore_dir, "-m", "fast", "stop"),
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
+        shutil.rmtree(restore_dir, ignore_errors=True)
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["populate"]:
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "bench"))
+    print(json.dumps(_populate(int(sys.argv[2]))))
 
 if __name__ == "__main__" and sys.argv[1:2] == ["load"]:
     sys.path.insert(0, str(ROOT))
