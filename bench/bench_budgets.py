@@ -1,5 +1,6 @@
 """Budgets at regency scale: every desa with an approved APBDes of ~345 items (≈ 65,000 items,
-the volume of 217 villages × 300 items), part of it realised.
+the volume of 217 villages × 300 items), part of it realised. At ``--scale bogor`` the 416 desa
+of the synthetic Bogor carry 300 items each (≈ 125,000 items; issue 16: 410 budgets × 300).
 
 Kelurahan have no APBDes, so the 189 desa of Banyuwangi carry the whole volume. Measures the
 regency consolidation (absorption per village, kecamatan, bidang and fund source, with its
@@ -17,8 +18,9 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.utils import timezone
 from harness import Harness
+from scale import BOGOR, ensure_regions
+from scale import of as scale_of
 
-from conftest import BOUNDARIES_FILE, CODES_FILE
 from smartkampung.accounts.models import Role, RoleAssignment, User
 from smartkampung.budgets.models import (
     Account,
@@ -59,11 +61,15 @@ def _user(username: str, role: str, scope: str) -> User:
     return user
 
 
-def generate(*, items_per_budget: int) -> int:
+def generate(
+    *, items_per_budget: int, regency: str = "35.10", page_village: str = PAGE_VILLAGE
+) -> int:
     """(Re)create the bench year's budgets; returns the number of items."""
     rng = random.Random(2031)
     desa = list(
-        Region.objects.filter(level=Level.VILLAGE, kind=Kind.DESA).only("code").order_by("code")
+        Region.objects.filter(level=Level.VILLAGE, kind=Kind.DESA, code__startswith=f"{regency}.")
+        .only("code")
+        .order_by("code")
     )
     activity_codes = list(Activity.objects.filter(active=True).values_list("code", flat=True))
     accounts = list(
@@ -117,7 +123,7 @@ def generate(*, items_per_budget: int) -> int:
             by_budget.setdefault(activity.budget_id, []).append(activity)
         items = []
         for budget in budgets:
-            count = PAGE_ITEMS if budget.village_id == PAGE_VILLAGE else items_per_budget
+            count = PAGE_ITEMS if budget.village_id == page_village else items_per_budget
             own = by_budget[budget.pk]
             for n in range(count):
                 volume = Decimal(rng.randrange(1, 500))
@@ -140,15 +146,15 @@ def generate(*, items_per_budget: int) -> int:
                     )
                 )
         BudgetItem.objects.bulk_create(items, batch_size=5000)
-        page_budget = next(b for b in budgets if b.village_id == PAGE_VILLAGE)
-        treasurer = _user("bench.bendahara", Role.VILLAGE_TREASURER, PAGE_VILLAGE)
+        page_budget = next(b for b in budgets if b.village_id == page_village)
+        treasurer = _user("bench.bendahara", Role.VILLAGE_TREASURER, page_village)
         Disbursement.objects.bulk_create(
             Disbursement(
-                village_id=PAGE_VILLAGE,
+                village_id=page_village,
                 year=YEAR,
                 item=item,
                 seq=n + 1,
-                number=f"{n + 1:04d}/SPP/{PAGE_VILLAGE}/{YEAR}",
+                number=f"{n + 1:04d}/SPP/{page_village}/{YEAR}",
                 description="Pembayaran",
                 amount=item.realised,
                 status=DisbursementStatus.APPROVED,
@@ -163,14 +169,14 @@ def generate(*, items_per_budget: int) -> int:
 
 
 def run(h: Harness, *, quick: bool = False) -> None:
-    if not Region.objects.exists():
-        from smartkampung.regions.services import region_import
-
-        region_import(codes=CODES_FILE.read_bytes(), boundaries=BOUNDARIES_FILE.read_bytes())
+    scale = scale_of(h.context)
+    ensure_regions(scale)
     load_reference_data()
-    per_budget = 60 if quick else ITEMS_PER_BUDGET
+    regency_code = scale.regency
+    page_village = "32.01.01.2002" if scale is BOGOR else PAGE_VILLAGE
+    per_budget = 60 if quick else (300 if scale is BOGOR else ITEMS_PER_BUDGET)
     start = time.perf_counter()
-    count = generate(items_per_budget=per_budget)
+    count = generate(items_per_budget=per_budget, regency=regency_code, page_village=page_village)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics, as autovacuum would give
             cursor.execute("ANALYZE")
@@ -180,37 +186,37 @@ def run(h: Harness, *, quick: bool = False) -> None:
         (time.perf_counter() - start) * 1000,
         "ms",
     )
-    officer = _user("bench.pmd", Role.REGENCY_OFFICER, "35.10")
-    operator = _user("bench.operator", Role.VILLAGE_OPERATOR, PAGE_VILLAGE)
+    officer = _user(f"bench.pmd.{scale.name}", Role.REGENCY_OFFICER, regency_code)
+    operator = _user(f"bench.operator.{scale.name}", Role.VILLAGE_OPERATOR, page_village)
     runs = 10 if quick else 40
 
     h.measure(
         f"consolidation selector, regency ({budgets} desa, {count} items)",
-        lambda: consolidation(year=YEAR, region_code="35.10"),
+        lambda: consolidation(year=YEAR, region_code=regency_code),
         n=runs,
     )
     with override_settings(STORAGES=STATIC):
         regency = Client()
         regency.force_login(officer)
-        url = f"/budgets/consolidation/?year={YEAR}"
+        url = f"/budgets/consolidation/?year={YEAR}&region={regency_code}"
 
         def consolidation_page() -> None:
             response = regency.get(url)
             assert response.status_code == 200, response.status_code
 
         h.measure(
-            "regency consolidation page (charts + 189-desa table)",
+            f"regency consolidation page (charts + {budgets}-desa table)",
             consolidation_page,
             n=runs,
             target_p95_ms=300,
         )
-        district_url = f"/budgets/consolidation/?year={YEAR}&region=35.10.01"
+        district_url = f"/budgets/consolidation/?year={YEAR}&region={scale.kecamatan}"
         h.measure(
             "kecamatan consolidation page",
             lambda: regency.get(district_url),
             n=runs,
         )
-        page_budget = VillageBudget.objects.get(village_id=PAGE_VILLAGE, year=YEAR)
+        page_budget = VillageBudget.objects.get(village_id=page_village, year=YEAR)
         items_on_page = page_budget.items.count()
         village = Client()
         village.force_login(operator)
@@ -226,7 +232,7 @@ def run(h: Harness, *, quick: bool = False) -> None:
             n=runs,
             target_p95_ms=150,
         )
-        lra_url = f"/budgets/lra/{PAGE_VILLAGE}/{YEAR}/?period=year"
+        lra_url = f"/budgets/lra/{page_village}/{YEAR}/?period=year"
         h.measure("LRA page of that village", lambda: regency.get(lra_url), n=runs)
         h.measure(
             "LRA XLSX export of that village",

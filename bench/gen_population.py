@@ -71,19 +71,21 @@ HOUSEHOLD_COLUMNS = [
 ]
 
 
-def village_sizes(total: int, rng: random.Random) -> dict[str, int]:
+def village_sizes(
+    total: int, rng: random.Random, *, regency: str = "35.10", big_village: str = BIG_VILLAGE
+) -> dict[str, int]:
     """Sizes around the mean (lognormal), summing to ``total``; the big village fixed."""
     codes = list(
-        Region.objects.filter(level=Level.VILLAGE, code__startswith="35.10.")
+        Region.objects.filter(level=Level.VILLAGE, code__startswith=f"{regency}.")
         .order_by("code")
         .values_list("code", flat=True)
     )
-    rest = [c for c in codes if c != BIG_VILLAGE]
+    rest = [c for c in codes if c != big_village]
     weights = [rng.lognormvariate(0, 0.45) for _ in rest]
     budget = max(total - BIG_VILLAGE_SIZE, len(rest))
     scale = budget / sum(weights)
     sizes = {code: max(1, int(w * scale)) for code, w in zip(rest, weights, strict=True)}
-    sizes[BIG_VILLAGE] = BIG_VILLAGE_SIZE
+    sizes[big_village] = BIG_VILLAGE_SIZE
     return sizes
 
 
@@ -194,11 +196,13 @@ def clear() -> None:
             cursor.execute("DELETE FROM population_villagestatistics")
 
 
-def generate(total: int, *, seed: int = 2026) -> dict[str, float]:
-    """Fill the register with ``total`` residents; returns timings."""
+def generate(
+    total: int, *, seed: int = 2026, regency: str = "35.10", big_village: str = BIG_VILLAGE
+) -> dict[str, float]:
+    """Fill the register with ``total`` residents of ``regency``'s villages; returns timings."""
     rng = random.Random(seed)
     clear()
-    sizes = village_sizes(total, rng)
+    sizes = village_sizes(total, rng, regency=regency, big_village=big_village)
     started = time.perf_counter()
     if connection.vendor == "postgresql":
         counts = _generate_postgres(sizes, rng)

@@ -1,8 +1,10 @@
 #!/usr/bin/env python
-"""Run the benchmarks (``make bench``): ``bench/run.py [--only NAME ...] [--quick]``.
+"""Run the benchmarks (``make bench``): ``bench/run.py [--only NAME ...] [--quick]
+[--scale banyuwangi|bogor]``.
 
 Uses its own database so that `make run` data are never touched: DATABASE_URL if set,
-otherwise the local PostgreSQL database ``sk_bench`` when reachable, else SQLite in var/.
+otherwise the local PostgreSQL database ``sk_bench`` (``sk_bench_bogor`` at Bogor scale) when
+reachable, else SQLite in var/.
 Writes bench/results/latest.json and bench/results/latest.md.
 """
 
@@ -24,7 +26,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/sk_bench"
 
 
-def _pick_database() -> str:
+def _pick_database(name: str) -> str:
     if os.environ.get("DATABASE_URL"):
         return os.environ["DATABASE_URL"]
     try:
@@ -33,10 +35,10 @@ def _pick_database() -> str:
         with psycopg.connect(
             "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True, connect_timeout=3
         ) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname='sk_bench'").fetchone()
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname=%s", [name]).fetchone()
             if not exists:
-                conn.execute("CREATE DATABASE sk_bench")
-        return DEFAULT_PG
+                conn.execute(f'CREATE DATABASE "{name}"')
+        return DEFAULT_PG.rsplit("/", 1)[0] + "/" + name
     except Exception:
         return f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
 
@@ -59,9 +61,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", nargs="*", default=None, help="benchmark names, e.g. regions")
     parser.add_argument("--quick", action="store_true", help="smaller data, for a smoke run")
+    parser.add_argument(
+        "--scale",
+        choices=["banyuwangi", "bogor"],
+        default="banyuwangi",
+        help="regency size (bench/scale.py); bogor runs in the database sk_bench_bogor",
+    )
     args = parser.parse_args()
 
-    os.environ["DATABASE_URL"] = _pick_database()
+    os.environ["DATABASE_URL"] = _pick_database(
+        "sk_bench" if args.scale == "banyuwangi" else f"sk_bench_{args.scale}"
+    )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
     import django
 
@@ -79,7 +89,7 @@ def main() -> None:
     names = args.only or sorted(
         p.stem.removeprefix("bench_") for p in (ROOT / "bench").glob("bench_*.py")
     )
-    harness = Harness(context={"quick": args.quick})
+    harness = Harness(context={"quick": args.quick, "scale": args.scale})
     failed = []
     _machine_speed(harness, "before")
     for name in names:

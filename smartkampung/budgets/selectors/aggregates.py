@@ -19,11 +19,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, Sum
-from django.db.models.functions import Substr
 
 from smartkampung.regions.models import Kind, Level, Region
 
-from ..models import BudgetItem, BudgetRevenue, BudgetStatus, Ceiling, FundSource, Sector
+from ..models import (
+    BudgetActivity,
+    BudgetItem,
+    BudgetRevenue,
+    BudgetStatus,
+    Ceiling,
+    FundSource,
+    Sector,
+    VillageBudget,
+)
 from ..models.budget import OPEN_STATUSES
 
 ZERO = Decimal("0.00")
@@ -91,28 +99,46 @@ def absorption_cube(*, year: int, region_code: str | None = None) -> list[dict[s
     """Sums of the executing budgets per (village, bidang, fund source): one scan of the items.
 
     The other ``absorption_by_*`` functions roll this up, so a page that shows all of them
-    reads the items once."""
-    rows = (
-        BudgetItem.objects.filter(
-            _in_region(region_code, "budget__village__pk"),
-            budget__year=year,
-            budget__status=BudgetStatus.APPROVED,
-        )
-        .annotate(sector=Substr("activity__activity_id", 1, 2))
-        .values("budget__village_id", "sector", "fund_source_id")
+    reads the items once. The scan groups by the items' own integer keys (activity, fund
+    source): a hash aggregate over them is several times faster at Bogor scale than sorting
+    125,000 rows by village code and bidang text (issue 16); each activity's village and bidang
+    come from the budgets' activities (a few thousand rows) and are rolled up here."""
+    budgets = VillageBudget.objects.filter(
+        _in_region(region_code, "village__pk"), year=year, status=BudgetStatus.APPROVED
+    ).values("pk")
+    sums = (
+        BudgetItem.objects.filter(budget_id__in=budgets)
+        .values("activity_id", "fund_source_id")
         .annotate(budget=Sum("amount"), realised=Sum("realised"), committed=Sum("committed"))
+        .values_list("activity_id", "fund_source_id", "budget", "realised", "committed")
         .order_by()
     )
+    where = {
+        pk: (village, (activity or "")[:2])
+        for pk, village, activity in BudgetActivity.objects.filter(budget_id__in=budgets)
+        .values_list("pk", "budget__village_id", "activity_id")
+        .order_by()
+    }
+    cube: dict[tuple[str, str, str], list[Decimal]] = {}
+    for activity_id, fund_source, budget, realised, committed in sums:
+        village, sector = where.get(activity_id) or ("", "")
+        key = (village, sector, fund_source or "")
+        cell = cube.get(key)
+        if cell is None:
+            cell = cube[key] = [ZERO, ZERO, ZERO]
+        cell[0] += budget or ZERO
+        cell[1] += realised or ZERO
+        cell[2] += committed or ZERO
     return [
         {
-            "village": r["budget__village_id"],
-            "sector": r["sector"],
-            "fund_source": r["fund_source_id"] or "",
-            "budget": r["budget"] or ZERO,
-            "realised": r["realised"] or ZERO,
-            "committed": r["committed"] or ZERO,
+            "village": village,
+            "sector": sector,
+            "fund_source": fund_source,
+            "budget": budget,
+            "realised": realised,
+            "committed": committed,
         }
-        for r in rows
+        for (village, sector, fund_source), (budget, realised, committed) in cube.items()
     ]
 
 
@@ -176,7 +202,6 @@ def absorption_by_fund_source(
 def budget_status_by_village(*, year: int, region_code: str | None = None) -> dict[str, str]:
     """The status of each village's furthest version: approved if one is executing, else the
     status of the version in progress. Villages without any version are absent."""
-    from ..models import VillageBudget
 
     result: dict[str, str] = {}
     rows = (
@@ -204,7 +229,6 @@ def villages_without_submitted_budget(
 ) -> list[dict[str, str]]:
     """Desa whose budget for ``year`` has not reached the kecamatan (none, a draft, or returned
     and not yet resubmitted), with their kecamatan."""
-    from ..models import VillageBudget
 
     submitted = set(
         VillageBudget.objects.filter(
@@ -229,7 +253,6 @@ def villages_without_submitted_budget(
 def ceilings_vs_budgets(*, year: int, region_code: str | None = None) -> list[dict[str, Any]]:
     """Per desa and fund source: the regency's ceiling and the revenue budgeted against it in the
     village's current version (the one in progress, else the approved one)."""
-    from ..models import VillageBudget
 
     current: dict[str, int] = {}
     for village, pk, status in (
