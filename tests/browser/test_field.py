@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from smartkampung.accounts.models import Role, RoleAssignment, User
 from smartkampung.field.models import FieldPhoto, FieldRecord
@@ -319,6 +320,7 @@ def test_a_counter_letter_request_drafted_offline(
     assert "NIK" in page.inner_text("#queue-list")
     # Correct the NIK: the same record (same key) is sent again.
     page.click("#queue-list .q-item button[data-action=edit]")
+    expect(page.locator("#lf-field-keperluan")).to_have_value("Melamar pekerjaan")
     page.fill("#lf-nik", resident.nik)
     # The link coming back refreshes the forms; what was typed must survive it.
     with page.expect_response("**/api/v1/field/bootstrap"):

@@ -245,12 +245,13 @@ async function saveLetter(event) {
 }
 
 export async function editLetter(record) {
-  const bootstrap = (await getMeta("bootstrap")) || {};
+  // The draft's own inputs are filled at once, before any await: a correction typed the moment
+  // the form opens must not be overwritten by the draft arriving later.
   document.getElementById("lf-key").value = record.key;
   document.getElementById("lf-type").value = record.payload.type;
   document.getElementById("lf-nik").value = record.payload.nik;
   document.getElementById("lf-submit").checked = record.payload.submit;
-  renderLetterFields(bootstrap, record.payload.values || {});
+  renderLetterFields((await getMeta("bootstrap")) || {}, record.payload.values || {});
   window.location.hash = "#letter";
   document.getElementById("lf-nik").focus();
 }

@@ -45,13 +45,22 @@ async function update(record, fields) {
 export const auth = { revoked: false };
 
 let flushing = null;
+let flushAgain = false;
 
+// One pass at a time; a record saved while a pass runs gets another pass right after it (the
+// running pass may have read the queue before the record was there).
 export function flush() {
-  if (!flushing) {
-    flushing = flushAll().finally(() => {
-      flushing = null;
-    });
+  if (flushing) {
+    flushAgain = true;
+    return flushing;
   }
+  flushing = flushAll().finally(() => {
+    flushing = null;
+    if (flushAgain) {
+      flushAgain = false;
+      flush();
+    }
+  });
   return flushing;
 }
 
