@@ -24,7 +24,7 @@ from smartkampung.regions.models import Region
 from . import services
 from .geometry import parse_geometry
 from .models import Project
-from .redflags import detect_all
+from .redflags import detect_changed
 
 VILLAGES = {
     "35.10.01.2001": "operator.sarongan",
@@ -233,6 +233,6 @@ def seed(*, write: Any = print) -> list[tuple[str, str, str, str]]:
                     screen=False,
                 )
         _linked_road(actors["35.10.01.2001"], villages["35.10.01.2001"])
-    result = detect_all()
+    result, _run = detect_changed()
     write(f"projects demo: {len(created) + 1} projects, {result.created} red flags")
     return []

@@ -386,3 +386,24 @@ class RedFlag(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.status in {FlagStatus.CONFIRMED, FlagStatus.DISMISSED}
+
+
+class DetectionRun(models.Model):
+    """One ``detect_redflags`` run: when it started (the next incremental run looks at what
+    changed since then), whether it was a full run, and the fingerprints of the thresholds and
+    of the SSH price standards it ran with (a change of either widens the next run, ADR 0130)."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    full = models.BooleanField(default=True)
+    config_digest = models.CharField(max_length=64)
+    ssh_digest = models.CharField(max_length=64)
+    projects_checked = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        get_latest_by = "started_at"
+
+    def __str__(self) -> str:
+        return f"{'full' if self.full else 'incremental'} run at {self.started_at:%Y-%m-%d %H:%M}"

@@ -7,12 +7,13 @@ which SSH composite price caps a kind of work.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from ..models import BudgetActivity, BudgetItem, BudgetStatus, UnitPriceStandard
 from ..models.reference import regency_of
@@ -81,6 +82,21 @@ def activity_money_all(*, lineages: set[str] | None = None) -> dict[str, Activit
         )
         for r in rows
     }
+
+
+def unit_price_standards_fingerprint() -> str:
+    """A digest of every SSH price standard (one aggregate query): it changes whenever a
+    standard is added, removed, repriced or (de)activated, so the red-flag run knows when the
+    unit-cost ceilings must be read again."""
+    agg = UnitPriceStandard.objects.aggregate(
+        n_all=Count("pk"),
+        n_active=Count("pk", filter=Q(active=True)),
+        top=Max("pk"),
+        prices=Sum("price"),
+        active_prices=Sum("price", filter=Q(active=True)),
+    )
+    text = "|".join(str(agg[k]) for k in ("n_all", "n_active", "top", "prices", "active_prices"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _normalise_unit(unit: str) -> str:

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from smartkampung.core.exceptions import ValidationFailed
 from smartkampung.projects.importer import projects_import
-from smartkampung.projects.redflags import detect_all
+from smartkampung.projects.redflags import detect_changed
 
 
 class Command(BaseCommand):
@@ -37,5 +37,5 @@ class Command(BaseCommand):
             f"{result.photos_skipped} already there"
         )
         if not options["no_detect"]:
-            flags = detect_all()
+            flags, _run = detect_changed()
             self.stdout.write(f"red flags: {flags.created} new, {flags.resolved} resolved")

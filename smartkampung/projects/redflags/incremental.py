@@ -1,0 +1,250 @@
+"""``detect_redflags`` without re-reading the regency: only what changed since the last run.
+
+A run records when it started (``DetectionRun``). The next run re-evaluates exactly the
+projects whose findings can have changed since then (ADR 0130):
+
+* **changed projects**: created or edited (``updated_at``), or with a progress report or photo
+  added since (a photo's hashes are written with it);
+* **their neighbours**: the projects within the duplicate search of a changed project, and the
+  projects on the other side of an existing pair flag (duplicate, photo reuse) of one;
+* **projects that time alone changes**: past their planned end plus the stalled grace period
+  (or its 180-day severity step) between the two runs; a report whose photo grace period ended
+  between them; a photo whose capture time stopped being "in the future";
+* **the unit-cost groups** (regency, work type, unit) of a changed project: one changed cost
+  moves the group's quartiles, so every project of the group is checked by the unit-cost rule;
+  all of them when the SSH price standards changed;
+* **the money rule** (disbursed ahead of evidence) over every linked activity, always: its input
+  is the budgets' running totals, three aggregate queries, and a disbursement leaves no trace
+  on the project.
+
+A changed threshold (any ``SK_PROJECTS_*`` setting the rules read) or no previous run means a
+full run; ``detect_redflags --full`` forces one. An incremental and a full run store the same
+flags (a test proves it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from smartkampung.budgets.selectors.linking import unit_price_standards_fingerprint
+
+from ..funding import advance_percent, releases_for_all
+from ..models import DetectionRun, ProgressPhoto, ProgressReport, Project, RedFlag, RuleCode
+from . import rules
+from .engine import _nearby, _project_rec, ceiling_lookup, detect_all, project_findings, regency_of
+from .findings import Coverage, Finding, StoreResult, store_findings
+from .records import PROJECT_FIELDS
+
+PAIR_RULES = (RuleCode.DUPLICATE_PROJECT, RuleCode.PHOTO_REUSE)
+# Beyond this many projects to check one by one, the full run's single in-memory pass is
+# cheaper (one screening reads ~10 indexed queries; the full run reads everything once).
+INCREMENTAL_LIMIT = 2000
+
+
+def config_digest() -> str:
+    """A fingerprint of everything the rules are configured with."""
+    text = "|".join(
+        [
+            repr(rules.config()),
+            str(advance_percent()),
+            str(settings.SK_UNIT_PRICE_CEILING_LOOKUP),
+        ]
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def changed_projects(since: datetime) -> set[int]:
+    """Projects created or edited since ``since``, or with a report or photo added since."""
+    ids = set(
+        Project.objects.filter(Q(updated_at__gte=since) | Q(created_at__gte=since)).values_list(
+            "pk", flat=True
+        )
+    )
+    ids |= set(
+        ProgressReport.objects.filter(created_at__gte=since).values_list("project_id", flat=True)
+    )
+    ids |= set(
+        ProgressPhoto.objects.filter(uploaded_at__gte=since).values_list("project_id", flat=True)
+    )
+    return ids
+
+
+def neighbours(project_ids: set[int], cfg: rules.Config) -> set[int]:
+    """Projects a change to ``project_ids`` can affect through a pair rule."""
+    out: set[int] = set()
+    for row in Project.objects.filter(pk__in=sorted(project_ids)).values(*PROJECT_FIELDS):
+        out.update(other.id for other in _nearby(_project_rec(row), cfg))
+    pairs = RedFlag.objects.filter(rule__in=PAIR_RULES).filter(
+        Q(project_id__in=sorted(project_ids)) | Q(other_project_id__in=sorted(project_ids))
+    )
+    for a, b in pairs.values_list("project_id", "other_project_id"):
+        out.add(a)
+        if b is not None:
+            out.add(b)
+    return out
+
+
+def changed_by_time(since: datetime, now: datetime, cfg: rules.Config) -> set[int]:
+    """Projects whose time-dependent findings (stalled, a report without photo, a photo from
+    the future) can have changed between ``since`` and ``now`` with no data changing."""
+    d0, d1 = timezone.localdate(since), timezone.localdate(now)
+    ids: set[int] = set()
+    for grace in (cfg.stalled_grace_days, 180):  # the flag, and its severity step
+        ids |= set(
+            Project.objects.filter(
+                progress__lt=100,
+                planned_end__gte=d0 - timedelta(days=grace + 1),
+                planned_end__lte=d1 - timedelta(days=grace),
+            ).values_list("pk", flat=True)
+        )
+    grace_h = timedelta(hours=cfg.evidence_grace_hours)
+    # A report's age counts from its entry or from the end of its date, whichever is earlier.
+    window = Q(created_at__gt=since - grace_h - timedelta(days=1), created_at__lte=now - grace_h)
+    window |= Q(
+        reported_on__gte=timezone.localdate(since - grace_h) - timedelta(days=1),
+        reported_on__lte=timezone.localdate(now - grace_h) + timedelta(days=1),
+    )
+    ids |= set(
+        ProgressReport.objects.filter(window)
+        .annotate(n=Count("photos"))
+        .filter(n=0)
+        .values_list("project_id", flat=True)
+    )
+    future = timedelta(minutes=cfg.photo_future_minutes)
+    ids |= set(
+        ProgressPhoto.objects.filter(
+            exif_taken_at__gt=since + future - timedelta(minutes=1),
+            exif_taken_at__lte=now + future,
+        ).values_list("project_id", flat=True)
+    )
+    return ids
+
+
+def _unit_cost_findings(
+    groups: set[tuple[str, str, str]] | None, cfg: rules.Config
+) -> tuple[list[Finding], set[int]]:
+    """The unit-cost rule over every project of ``groups`` (None: of every group)."""
+    from .engine import _unit_cost_stats
+
+    qs = Project.objects.filter(unit_cost__isnull=False)
+    if groups is not None:
+        if not groups:
+            return [], set()
+        q = Q(pk__in=[])
+        for regency, work_type, unit in groups:
+            q |= Q(village__pk__startswith=regency + ".", work_type=work_type, unit=unit)
+        qs = qs.filter(q)
+    lookup = ceiling_lookup(run=True)
+    findings: list[Finding] = []
+    ids: set[int] = set()
+    for row in qs.values(*PROJECT_FIELDS, "activity_code").iterator(chunk_size=5000):
+        project = _project_rec(row)
+        ids.add(project.id)
+        findings += rules.unit_cost_findings(
+            project, _unit_cost_stats(project), cfg, lookup, activity_code=row["activity_code"]
+        )
+    return findings, ids
+
+
+def _money_findings() -> list[Finding]:
+    """The disbursed-ahead rule over every project linked to a budget activity."""
+    releases = releases_for_all()
+    findings: list[Finding] = []
+    rows = Project.objects.exclude(budget_activity_lineage=None).values(
+        *PROJECT_FIELDS, "budget_activity_lineage"
+    )
+    for row in rows.iterator(chunk_size=5000):
+        release = releases.get(str(row["budget_activity_lineage"]))
+        findings += rules.disbursement_findings(_project_rec(row), release)
+    return findings
+
+
+def _add(total: StoreResult, part: StoreResult) -> None:
+    for name in ("created", "updated", "reopened", "resolved", "found"):
+        setattr(total, name, getattr(total, name) + getattr(part, name))
+    total.new_flag_ids += part.new_flag_ids
+
+
+def detect_changed(
+    *, full: bool = False, progress: Callable[[str], None] | None = None
+) -> tuple[StoreResult, DetectionRun]:
+    """Run the rules over what changed since the last run (or over everything: ``full``, no
+    previous run, or changed thresholds). Records the run."""
+    say = progress or (lambda _msg: None)
+    now = timezone.now()
+    cfg = rules.config()
+    digest = config_digest()
+    ssh = unit_price_standards_fingerprint()
+    last = DetectionRun.objects.filter(finished_at__isnull=False).first()
+    changed: set[int] = set()
+    evaluate: set[int] = set()
+    if last is None or last.config_digest != digest:
+        full = True
+    elif not full:
+        changed = changed_projects(last.started_at)
+        evaluate = changed | neighbours(changed, cfg) | changed_by_time(last.started_at, now, cfg)
+        full = len(evaluate) > INCREMENTAL_LIMIT
+    if full or last is None:
+        say("full run")
+        result = detect_all(progress)
+        run = DetectionRun.objects.create(
+            started_at=now,
+            finished_at=timezone.now(),
+            full=True,
+            config_digest=digest,
+            ssh_digest=ssh,
+            projects_checked=Project.objects.count(),
+            counts=_counts(result),
+        )
+        return result, run
+    say(f"{len(changed)} changed projects; {len(evaluate)} to check")
+    result = StoreResult()
+    findings: list[Finding] = []
+    for project_id in sorted(evaluate):
+        findings += project_findings(project_id, now=now)
+    if evaluate:
+        _add(result, store_findings(findings, Coverage(set(rules.ALL_RULES), set(evaluate))))
+    if ssh != last.ssh_digest:
+        groups = None
+    else:
+        groups = {
+            (regency_of(village), work_type, unit)
+            for village, work_type, unit in Project.objects.filter(
+                pk__in=sorted(changed), unit_cost__isnull=False
+            ).values_list("village_id", "work_type", "unit")
+        }
+    cost_findings, cost_ids = _unit_cost_findings(groups, cfg)
+    if cost_ids:
+        cover = Coverage({RuleCode.UNIT_COST_OUTLIER}, cost_ids if groups is not None else None)
+        _add(result, store_findings(cost_findings, cover))
+    _add(
+        result,
+        store_findings(_money_findings(), Coverage({RuleCode.DISBURSED_AHEAD_OF_PROGRESS}, None)),
+    )
+    run = DetectionRun.objects.create(
+        started_at=now,
+        finished_at=timezone.now(),
+        full=False,
+        config_digest=digest,
+        ssh_digest=ssh,
+        projects_checked=len(evaluate | cost_ids),
+        counts=_counts(result),
+    )
+    return result, run
+
+
+def _counts(result: StoreResult) -> dict[str, Any]:
+    return {
+        "found": result.found,
+        "created": result.created,
+        "updated": result.updated,
+        "reopened": result.reopened,
+        "resolved": result.resolved,
+    }
