@@ -286,3 +286,19 @@ def test_a_refused_visit_is_a_409_with_what_to_do(
     assert sent.status_code == 201, sent.content
     result = sent.json()["result"]
     assert result["visit"] == GrowthVisit.objects.get().pk and result["needs_remeasure"] is False
+
+
+@pytest.mark.parametrize(
+    ("cookie", "expected"),
+    [
+        ("sk_language=id", ["Kunjungan posyandu", "Berat badan (kg)", "Harus antara %(low)s"]),
+        ("sk_language=en", ["Posyandu visit", "Weight (kg)", "Must lie between %(low)s"]),
+    ],
+)
+def test_the_shell_carries_the_visit_form_in_both_languages(
+    client: Client, cookie: str, expected: list[str]
+) -> None:
+    html = client.get("/field/", HTTP_COOKIE=cookie).content.decode()
+    assert 'id="visit-form"' in html and "field/posyandu.js" in html
+    for text in expected:
+        assert text in html
