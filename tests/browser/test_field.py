@@ -344,17 +344,14 @@ def test_a_counter_letter_request_drafted_offline(
     assert FieldRecord.objects.get().letter_request_id == request.pk
 
 
-def test_a_posyandu_visit_weighed_offline_is_stored_once(
-    new_context: Any, live_server: Any, field_setup: dict[str, Any]
-) -> None:
+def posyandu_setup(operator: User, days_old: int = 400) -> tuple[Any, User, Any]:
+    """A posyandu of Sarongan's RW 002, its cadre (who logs in) and a child of the RW."""
     from datetime import timedelta
 
     from smartkampung.health import services as health_services
-    from smartkampung.health.models import GrowthVisit
     from smartkampung.population.codes import FamilyRole, MaritalStatus, Sex
     from smartkampung.population.testing import make_resident
 
-    operator = field_setup["operator"]
     village = Region.objects.get(code=SARONGAN)
     posyandu = health_services.posyandu_create(
         actor=operator, village=village, name="Melati", rw="002"
@@ -365,13 +362,22 @@ def test_a_posyandu_visit_weighed_offline_is_stored_once(
     child = make_resident(
         actor=operator,
         village=village,
-        birth_date=timezone.localdate() - timedelta(days=400),
+        birth_date=timezone.localdate() - timedelta(days=days_old),
         sex=Sex.FEMALE,
         full_name="Ayu Lestari",
         family_role=FamilyRole.CHILD,
         marital_status=MaritalStatus.NOT_MARRIED,
         rw="002",
     )
+    return posyandu, cadre, child
+
+
+def test_a_posyandu_visit_weighed_offline_is_stored_once(
+    new_context: Any, live_server: Any, field_setup: dict[str, Any]
+) -> None:
+    from smartkampung.health.models import GrowthVisit
+
+    posyandu, cadre, child = posyandu_setup(field_setup["operator"])
     context = new_context()
     errors: list[str] = []
     page = connect_device(
@@ -423,6 +429,47 @@ def test_a_posyandu_visit_weighed_offline_is_stored_once(
     time.sleep(1)
     assert GrowthVisit.objects.count() == 1 and FieldRecord.objects.count() == 1
     assert errors == []
+
+
+def test_a_visit_the_server_refuses_is_corrected_and_sent_with_its_key(
+    new_context: Any, live_server: Any, field_setup: dict[str, Any]
+) -> None:
+    from datetime import timedelta
+
+    from smartkampung.health.models import GrowthVisit
+    from smartkampung.population.models import Resident
+
+    _posyandu, _cadre, child = posyandu_setup(field_setup["operator"], days_old=150)
+    context = new_context()
+    page = connect_device(
+        context, live_server.url, "kader.melati", f"#vf-child option[value='{child.pk}']"
+    )
+    context.set_offline(True)
+    page.goto("/field/#visit")
+    wait_ready(page)
+    page.select_option("#vf-child", str(child.pk))
+    page.fill("#vf-weight_kg", "6.8")
+    page.select_option("#vf-breastfeeding", "yes")  # five months old on the device's list
+    page.click("#visit-form button[type=submit]")
+    wait_status(page, "waiting")
+    key = page.locator("#queue-list .q-item").first.get_attribute("data-key")
+    # Meanwhile the register corrects the birth date: the baby is eight months old.
+    Resident.objects.filter(pk=child.pk).update(
+        birth_date=timezone.localdate() - timedelta(days=250)
+    )
+    context.set_offline(False)
+    wait_status(page, "attention")
+    assert "ASI eksklusif" in page.inner_text("#queue-list")
+    assert GrowthVisit.objects.count() == 0 and FieldRecord.objects.count() == 0
+    page.click("#queue-list .q-item button[data-action=edit]")
+    expect(page.locator("#vf-weight_kg")).to_have_value("6.8")
+    page.select_option("#vf-breastfeeding", "")
+    page.click("#visit-form button[type=submit]")
+    wait_status(page, "sent")
+    assert page.locator("#queue-list .q-item").count() == 1
+    visit = GrowthVisit.objects.get()
+    assert visit.exclusive_breastfeeding is None and str(visit.weight_kg) == "6.80"
+    assert str(FieldRecord.objects.get().key) == key  # corrected, not a second record
 
 
 def test_a_5_mb_photo_on_a_400_kbit_link_completes(
