@@ -302,3 +302,20 @@ def test_the_shell_carries_the_visit_form_in_both_languages(
     assert 'id="visit-form"' in html and "field/posyandu.js" in html
     for text in expected:
         assert text in html
+
+
+def test_the_bootstrap_of_a_cadre_reads_the_children_in_one_query(
+    client: Client,
+    cadre: User,
+    posyandu: Posyandu,
+    operator: User,
+    village: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for i, name in enumerate(["Adi", "Bayu", "Citra", "Dewi", "Eka", "Fajar"]):
+        _child(operator, village, days=100 + 200 * i, full_name=name)
+    auth = _device_auth(cadre)
+    client.get(f"{BASE}/bootstrap", **auth)
+    with django_assert_max_num_queries(6):
+        response = client.get(f"{BASE}/bootstrap", **auth)
+    assert len(response.json()["posyandu"]["children"]) == 6
