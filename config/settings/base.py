@@ -531,12 +531,13 @@ SK_DEMO_SEEDERS.append("smartkampung.health.demo.seed")
 
 # --- field ---
 # The installable offline field app (README "Field app", docs/field.md): device sessions of
-# field staff, and the kinds of record a device can queue (kind -> handler class; a new form,
-# e.g. the posyandu visit, adds its kind here).
+# field staff, and the kinds of record a device can queue (kind -> handler class; a new form
+# adds its kind here).
 SK_FIELD_DEVICE_SESSION_DAYS = int(os.environ.get("SK_FIELD_DEVICE_SESSION_DAYS", "180"))
 SK_FIELD_RECORD_KINDS = {
     "progress_report": "smartkampung.field.kinds.progress.ProgressReportKind",
     "letter_request": "smartkampung.field.kinds.letters.LetterRequestKind",
+    "posyandu_visit": "smartkampung.field.kinds.posyandu.PosyanduVisitKind",
 }
 # --- operations (docs/operations.md) ------------------------------------------------------------
 # /metrics (Prometheus text format) answers a matching "Authorization: Bearer <token>" or a

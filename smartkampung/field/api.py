@@ -27,6 +27,7 @@ from .permissions import (
     can_report_anywhere,
     can_take_counter_requests_anywhere,
     can_use_field_app,
+    can_visit_anywhere,
 )
 from .schemas import (
     BootstrapOut,
@@ -118,7 +119,10 @@ def device_revoke(request: HttpRequest, device_id: int) -> Status[None]:
 @router.get(
     "/bootstrap",
     response={200: BootstrapOut, **ERRORS},
-    summary="What the device keeps for offline forms: projects, stages, letter types",
+    summary=(
+        "What the device keeps for offline forms: projects, stages, letter types, the "
+        "posyandu's children"
+    ),
 )
 def bootstrap(request: HttpRequest) -> dict[str, Any]:
     actor = request.user
@@ -135,6 +139,8 @@ def bootstrap(request: HttpRequest) -> dict[str, Any]:
         "chunk_bytes": min(CLIENT_CHUNK_BYTES, settings.SK_PROJECTS_UPLOAD_CHUNK_BYTES),
         "projects": selectors.bootstrap_projects(actor=actor),
         "letter_types": selectors.bootstrap_letter_types(actor=actor),
+        "posyandu": selectors.bootstrap_posyandu(actor=actor),
+        "can_record_visits": can_visit_anywhere(actor),
     }
 
 

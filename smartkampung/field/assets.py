@@ -21,6 +21,7 @@ SHELL_STATIC = (
     "field/queue.js",
     "field/upload.js",
     "field/forms.js",
+    "field/posyandu.js",
     "field/connect.js",
     "field/icon.svg",
     "vendor/idb/idb.js",

@@ -1,7 +1,7 @@
 """Device sessions of field staff, and the records their devices sent (with idempotency keys).
 
 A record is what a device queued while offline: a progress report with photos, a counter
-letter request, later a posyandu visit. Only records the server accepted are stored here
+letter request, a posyandu visit. Only records the server accepted are stored here
 (a refused or conflicting send changes nothing; the device keeps it and shows why). The
 record's key is chosen by the device, so a resend of the same record finds the stored one
 and answers with it instead of making a second report or request.
@@ -69,6 +69,9 @@ class FieldRecord(models.Model):
     )
     letter_request = models.ForeignKey(
         "letters.LetterRequest", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    growth_visit = models.ForeignKey(
+        "health.GrowthVisit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # True when the user chose to add the photos to a report someone else made meanwhile.
     attached_to_existing = models.BooleanField(default=False)

@@ -1,7 +1,8 @@
 """Who may use the field app and who may revoke a device (pure predicates over the grants).
 
-- Field staff are those who report progress (village operators, kecamatan officers) or take
-  letter requests at the counter (village operators and secretaries); they may connect devices.
+- Field staff are those who report progress (village operators, kecamatan officers), take
+  letter requests at the counter (village operators and secretaries) or weigh children at a
+  posyandu (posyandu cadres); they may connect devices.
 - A device session is revoked by its owner, or by the village head of a village where its
   owner holds a role (a lost phone of the village's operator).
 """
@@ -14,7 +15,8 @@ from smartkampung.accounts.permissions import Role, actor_grants, has_role, has_
 from smartkampung.letters.permissions import COUNTER_ROLES
 from smartkampung.projects.permissions import REPORT_ROLES
 
-FIELD_ROLES = REPORT_ROLES | COUNTER_ROLES
+VISIT_ROLES = frozenset({Role.POSYANDU_CADRE})
+FIELD_ROLES = REPORT_ROLES | COUNTER_ROLES | VISIT_ROLES
 DEVICE_REVOKE_ROLES = frozenset({Role.VILLAGE_HEAD})
 
 
@@ -33,6 +35,10 @@ def can_report_anywhere(actor: Any) -> bool:
 
 def can_take_counter_requests_anywhere(actor: Any) -> bool:
     return has_role_anywhere(actor, COUNTER_ROLES)
+
+
+def can_visit_anywhere(actor: Any) -> bool:
+    return has_role_anywhere(actor, VISIT_ROLES)
 
 
 def can_report_from_field(actor: Any, village_code: str) -> bool:

@@ -74,3 +74,6 @@ class BootstrapOut(Schema):
     chunk_bytes: int
     projects: list[dict[str, Any]]
     letter_types: list[dict[str, Any]]
+    # A posyandu cadre's posyandu and its children under five (id, name, birth date, sex).
+    posyandu: dict[str, Any] | None
+    can_record_visits: bool

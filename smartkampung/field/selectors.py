@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from smartkampung.accounts.permissions import scope_codes, scope_q
 from smartkampung.core.exceptions import NotFound
+from smartkampung.health import selectors as health_selectors
+from smartkampung.health.permissions import cadre_posyandu_id
 from smartkampung.letters import selectors as letter_selectors
 from smartkampung.letters.permissions import COUNTER_ROLES, regency_code_of
 from smartkampung.projects import selectors as project_selectors
@@ -17,10 +19,12 @@ from smartkampung.projects.models import ProgressReport
 from smartkampung.projects.permissions import REPORT_ROLES
 
 from .models import DeviceSession, FieldPhoto, FieldRecord
-from .permissions import DEVICE_REVOKE_ROLES, user_id_of
+from .permissions import DEVICE_REVOKE_ROLES, can_visit_anywhere, user_id_of
 
 # The bootstrap list of projects a device keeps for offline reports (the newest first).
 BOOTSTRAP_PROJECTS = 500
+# The children under five a cadre's device keeps (a posyandu serves some tens to a few hundred).
+BOOTSTRAP_CHILDREN = 1000
 
 
 def device_list(*, actor: Any) -> QuerySet[DeviceSession]:
@@ -44,7 +48,7 @@ def record_get(*, actor: Any, key: uuid.UUID) -> FieldRecord:
     """A record the actor's device sent (nobody else's: 404)."""
     record = (
         FieldRecord.objects.filter(user_id=user_id_of(actor), key=key)
-        .select_related("report", "letter_request__resident")
+        .select_related("report", "letter_request__resident", "growth_visit")
         .prefetch_related(Prefetch("photos", queryset=FieldPhoto.objects.order_by("index")))
         .first()
     )
@@ -96,6 +100,33 @@ def bootstrap_letter_types(*, actor: Any) -> list[dict[str, Any]]:
                 }
             )
     return types
+
+
+def bootstrap_posyandu(*, actor: Any) -> dict[str, Any] | None:
+    """For a posyandu cadre: the posyandu and the children under five it serves, with only
+    what the visit form needs offline (name, birth date, sex; no NIK, no household), else
+    None."""
+    # The role is in the cached grants: only a cadre costs the look-up of its posyandu.
+    posyandu_id = cadre_posyandu_id(actor) if can_visit_anywhere(actor) else None
+    if posyandu_id is None:
+        return None
+    try:
+        posyandu = health_selectors.posyandu_get(actor=actor, posyandu_id=posyandu_id)
+    except NotFound:  # pragma: no cover - the cadre's own posyandu is always visible
+        return None
+    children = health_selectors.children_under_five(actor=actor, posyandu=posyandu).values_list(
+        "pk", "full_name", "birth_date", "sex"
+    )[:BOOTSTRAP_CHILDREN]
+    return {
+        "id": posyandu.pk,
+        "name": posyandu.name,
+        "village": posyandu.village_id,
+        "village_name": posyandu.village.name,
+        "children": [
+            {"id": pk, "name": name, "birth_date": born.isoformat(), "sex": sex}
+            for pk, name, born, sex in children
+        ],
+    }
 
 
 def photo_device_facts(*, photo_ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -104,17 +104,22 @@ def set_link(cdp: Any, kbit_per_s: float, offline: bool) -> None:
     )
 
 
-def connect_device(context: Any, base: str) -> Any:
+def connect_device(
+    context: Any,
+    base: str,
+    username: str = "operator.sarongan",
+    loaded: str = "#rf-project option[value]:not([value=''])",
+) -> Any:
     """Log in once, connect the device, land in the field app with its service worker."""
     page = context.new_page()
-    log_in(page, base, "operator.sarongan", PASSWORD)
+    log_in(page, base, username, PASSWORD)
     page.goto(f"{base}/field/connect/")
-    page.fill("#id_name", "HP operator")
+    page.fill("#id_name", "HP lapangan")
     page.click("main button[type=submit]")
     page.wait_for_url(f"{base}/field/")
     wait_ready(page)
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_selector("#rf-project option[value]:not([value=''])", state="attached")
+    page.wait_for_selector(loaded, state="attached")  # the bootstrap arrived
     return page
 
 
@@ -337,6 +342,134 @@ def test_a_counter_letter_request_drafted_offline(
         "draft",
     )
     assert FieldRecord.objects.get().letter_request_id == request.pk
+
+
+def posyandu_setup(operator: User, days_old: int = 400) -> tuple[Any, User, Any]:
+    """A posyandu of Sarongan's RW 002, its cadre (who logs in) and a child of the RW."""
+    from datetime import timedelta
+
+    from smartkampung.health import services as health_services
+    from smartkampung.population.codes import FamilyRole, MaritalStatus, Sex
+    from smartkampung.population.testing import make_resident
+
+    village = Region.objects.get(code=SARONGAN)
+    posyandu = health_services.posyandu_create(
+        actor=operator, village=village, name="Melati", rw="002"
+    )
+    cadre = User.objects.create_user(username="kader.melati", password=PASSWORD)
+    RoleAssignment.objects.create(user=cadre, role=Role.POSYANDU_CADRE, scope_id=SARONGAN)
+    health_services.cadre_assign(actor=operator, posyandu=posyandu, user=cadre)
+    child = make_resident(
+        actor=operator,
+        village=village,
+        birth_date=timezone.localdate() - timedelta(days=days_old),
+        sex=Sex.FEMALE,
+        full_name="Ayu Lestari",
+        family_role=FamilyRole.CHILD,
+        marital_status=MaritalStatus.NOT_MARRIED,
+        rw="002",
+    )
+    return posyandu, cadre, child
+
+
+def test_a_posyandu_visit_weighed_offline_is_stored_once(
+    new_context: Any, live_server: Any, field_setup: dict[str, Any]
+) -> None:
+    from smartkampung.health.models import GrowthVisit
+
+    posyandu, cadre, child = posyandu_setup(field_setup["operator"])
+    context = new_context()
+    errors: list[str] = []
+    page = connect_device(
+        context, live_server.url, "kader.melati", f"#vf-child option[value='{child.pk}']"
+    )
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    context.set_offline(True)
+    page.goto("/field/#visit")
+    wait_ready(page)
+    page.select_option("#vf-child", str(child.pk))
+    assert page.input_value("#vf-position") == "lying"  # under two: length, lying
+    # A typing error is caught on the device: nothing is queued.
+    page.fill("#vf-weight_kg", "91")
+    page.click("#visit-form button[type=submit]")
+    expect(page.locator("#vf-error")).to_contain_text("Harus antara 0.3 dan 60")
+    assert page.locator("#queue-list .q-item").count() == 0
+    page.fill("#vf-weight_kg", "9.1")
+    page.fill("#vf-height_cm", "75.5")
+    page.fill("#vf-muac_cm", "14.2")
+    page.check("#vf-vitamin_a")
+    page.click("#visit-form button[type=submit]")
+    wait_status(page, "waiting")
+    assert "Kunjungan posyandu — Ayu Lestari" in page.inner_text("#queue-list")
+    assert axe_serious_violations(page) == []
+    page.reload()  # still offline: the shell from the service worker, the visit still queued
+    wait_ready(page)
+    assert item_status(page) == "waiting"
+    assert GrowthVisit.objects.count() == 0 and FieldRecord.objects.count() == 0
+
+    context.set_offline(False)
+    wait_status(page, "sent")
+    visit = GrowthVisit.objects.get()
+    assert (visit.child_id, visit.posyandu_id, visit.recorded_by_id) == (
+        child.pk,
+        posyandu.pk,
+        cadre.pk,
+    )
+    assert (str(visit.weight_kg), str(visit.height_cm), visit.position) == (
+        "9.10",
+        "75.5",
+        "lying",
+    )
+    assert visit.vitamin_a and str(visit.muac_cm) == "14.2"
+    assert FieldRecord.objects.get().growth_visit_id == visit.pk
+    page.click("#send-now")  # sending again (the button, a reload) makes no second visit
+    page.reload()
+    wait_ready(page)
+    time.sleep(1)
+    assert GrowthVisit.objects.count() == 1 and FieldRecord.objects.count() == 1
+    assert errors == []
+
+
+def test_a_visit_the_server_refuses_is_corrected_and_sent_with_its_key(
+    new_context: Any, live_server: Any, field_setup: dict[str, Any]
+) -> None:
+    from datetime import timedelta
+
+    from smartkampung.health.models import GrowthVisit
+    from smartkampung.population.models import Resident
+
+    _posyandu, _cadre, child = posyandu_setup(field_setup["operator"], days_old=150)
+    context = new_context()
+    page = connect_device(
+        context, live_server.url, "kader.melati", f"#vf-child option[value='{child.pk}']"
+    )
+    context.set_offline(True)
+    page.goto("/field/#visit")
+    wait_ready(page)
+    page.select_option("#vf-child", str(child.pk))
+    page.fill("#vf-weight_kg", "6.8")
+    page.select_option("#vf-breastfeeding", "yes")  # five months old on the device's list
+    page.click("#visit-form button[type=submit]")
+    wait_status(page, "waiting")
+    key = page.locator("#queue-list .q-item").first.get_attribute("data-key")
+    # Meanwhile the register corrects the birth date: the baby is eight months old.
+    Resident.objects.filter(pk=child.pk).update(
+        birth_date=timezone.localdate() - timedelta(days=250)
+    )
+    context.set_offline(False)
+    wait_status(page, "attention")
+    assert "ASI eksklusif" in page.inner_text("#queue-list")
+    assert GrowthVisit.objects.count() == 0 and FieldRecord.objects.count() == 0
+    page.click("#queue-list .q-item button[data-action=edit]")
+    expect(page.locator("#vf-weight_kg")).to_have_value("6.8")
+    page.select_option("#vf-breastfeeding", "")
+    page.click("#visit-form button[type=submit]")
+    wait_status(page, "sent")
+    assert page.locator("#queue-list .q-item").count() == 1
+    visit = GrowthVisit.objects.get()
+    assert visit.exclusive_breastfeeding is None and str(visit.weight_kg) == "6.80"
+    assert str(FieldRecord.objects.get().key) == key  # corrected, not a second record
 
 
 def test_a_5_mb_photo_on_a_400_kbit_link_completes(

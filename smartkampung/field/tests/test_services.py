@@ -167,7 +167,7 @@ def test_an_oversized_photo_is_refused_before_anything(
 def test_an_unknown_kind_is_refused(operator: User, project: Project) -> None:
     error = assert_refused_unchanged(
         lambda: records.record_submit(
-            actor=operator, key=new_key(), kind="posyandu_visit", payload={}
+            actor=operator, key=new_key(), kind="pregnancy_visit", payload={}
         ),
         snapshot=_rows,
     )

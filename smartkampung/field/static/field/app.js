@@ -1,7 +1,8 @@
 // The field app: registers the service worker, keeps the offline bootstrap fresh, shows the
 // queue (waiting / sent / needs attention) and sends by itself whenever the link returns.
 import { deleteRecord, allRecords, getMeta, setMeta } from "./db.js";
-import { editLetter, fillLetterForm, fillReportForm, msg, wireForms } from "./forms.js";
+import { fillLetterForm, fillReportForm, msg, wireForms } from "./forms.js";
+import { fillVisitForm, wireVisitForm } from "./posyandu.js";
 import { API_BASE, auth, flush, kindOf, onChange, resolve, summary } from "./queue.js";
 import { makeApi } from "./upload.js";
 
@@ -31,6 +32,7 @@ async function renderForms() {
   const bootstrap = (await getMeta("bootstrap")) || {};
   fillReportForm(bootstrap);
   fillLetterForm(bootstrap);
+  fillVisitForm(bootstrap);
   const who = document.getElementById("who");
   who.hidden = !bootstrap.user;
   who.textContent = bootstrap.user ? msg("who", { name: bootstrap.user }) : "";
@@ -48,7 +50,7 @@ function actionButton(record, action) {
       await deleteRecord(record);
       await renderQueue();
     } else if (action === "edit") {
-      await editLetter(record);
+      await kindOf(record).edit(record);
     } else if (action === "retry") {
       await resolve(record, record.resolution || "");
     } else {
@@ -73,6 +75,8 @@ function detailOf(record) {
     }
     parts.push(text);
   }
+  const extra = kindOf(record).detail ? kindOf(record).detail(record) : "";
+  if (extra) parts.push(extra);
   return parts.join(" · ");
 }
 
@@ -105,7 +109,7 @@ async function renderQueue() {
       if (record.status === "attention" && record.problem) {
         problem.textContent = record.problem.message;
         const allowed = record.problem.actions.filter(
-          (a) => a !== "edit" || kindOf(record).editable,
+          (a) => a !== "edit" || kindOf(record).edit,
         );
         for (const action of allowed.length ? allowed : ["discard"]) {
           actions.append(actionButton(record, action));
@@ -134,6 +138,7 @@ async function start() {
   performance.mark("sk-modules-loaded");
   setNet();
   wireForms();
+  wireVisitForm();
   onChange(renderQueue);
   window.addEventListener("online", () => {
     setNet();

@@ -18,7 +18,7 @@ registerKind("progress_report", {
 });
 registerKind("letter_request", {
   title: (record) => msg("letter_title", { type: record.label, nik: maskNik(record.payload.nik) }),
-  editable: true,
+  edit: (record) => editLetter(record),
 });
 
 function localDate(date = new Date()) {

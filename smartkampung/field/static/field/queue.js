@@ -1,7 +1,8 @@
-// The generic offline queue. Every record (progress report, counter letter request, later a
-// posyandu visit) has a key chosen here once, a kind, a payload and optional photo blobs; it is
+// The generic offline queue. Every record (progress report, counter letter request, posyandu
+// visit) has a key chosen here once, a kind, a payload and optional photo blobs; it is
 // kept in IndexedDB until the server has it, and resent with the same key until then, so the
-// server never makes it twice. Kinds only say how a record is titled (see forms.js).
+// server never makes it twice. Kinds only say how a record is titled, shown and corrected (see
+// forms.js, posyandu.js).
 import { allRecords, deleteBlobs, getBlob, getMeta, putRecord } from "./db.js";
 import { ApiError, makeApi, uploadPhoto } from "./upload.js";
 
