@@ -52,7 +52,7 @@ from smartkampung.projects.models import (
     RedFlag,
 )
 from smartkampung.projects.photos import analyse_photo, stored_bands, to_hex
-from smartkampung.projects.redflags import detect_all, screen_project
+from smartkampung.projects.redflags import detect_changed, screen_project
 from smartkampung.projects.redflags.engine import photo_findings, unit_costs_changed
 from smartkampung.regions.geo import METRES_PER_DEGREE, parse_geojson_geometry
 from smartkampung.regions.models import Region
@@ -475,10 +475,10 @@ def run(h: Harness, *, quick: bool = False) -> None:
     _photo_screen(h, f"screen one new photo at regency scale ({counts['photos']} photos)", 50, n)
     RedFlag.objects.all().delete()
     start = time.perf_counter()
-    result = detect_all()
+    result, _run = detect_changed(full=True)
     took = time.perf_counter() - start
     h.record(
-        f"detect_redflags, full run ({counts['projects']} projects)",
+        f"detect_redflags --full ({counts['projects']} projects)",
         took,
         "s",
         target="< 120 s",
@@ -486,10 +486,30 @@ def run(h: Harness, *, quick: bool = False) -> None:
         notes=f"{result.found} findings",
     )
     start = time.perf_counter()
-    detect_all()
+    _result, run = detect_changed()
+    took = time.perf_counter() - start
     h.record(
-        "detect_redflags, second run (idempotent: nothing new)", time.perf_counter() - start, "s"
+        "detect_redflags, next run with nothing new (incremental)",
+        took,
+        "s",
+        target="< 5 s",
+        passed=took < 5 and not run.full,
+        notes=f"{run.projects_checked} projects checked",
     )
+    edited = Project.objects.order_by("?").first()
+    if edited is not None:
+        Project.objects.filter(pk=edited.pk).update(updated_at=timezone.now())
+        start = time.perf_counter()
+        _result, run = detect_changed()
+        took = time.perf_counter() - start
+        h.record(
+            "detect_redflags after one project changed (incremental)",
+            took,
+            "s",
+            target="< 5 s",
+            passed=took < 5 and not run.full,
+            notes=f"{run.projects_checked} projects checked (neighbours and its cost group)",
+        )
     if connection.vendor != "postgresql":
         h.record("national slice", 0, "-", notes="skipped: needs PostgreSQL (COPY)")
         return
