@@ -180,6 +180,8 @@ class Resident(models.Model):
             ),
             # Regency- and district-wide lists ordered by name.
             models.Index(fields=["name_search", "id"], name="resident_name_order"),
+            # Statistics roll forward by the birth dates that changed age band (ADR 0012).
+            models.Index(fields=["birth_date"], name="resident_birth_date"),
         ]
 
     def __str__(self) -> str:

@@ -91,17 +91,79 @@ def mark_stale(village_codes: Iterable[str]) -> None:
         VillageStatistics.objects.filter(village_id__in=codes).update(stale=True)
 
 
+# A row up to this many days old is rolled forward (only ages moved); older ones are recounted.
+ROLL_FORWARD_DAYS = 62
+
+
+def _birthdays_crossing_a_band(since: date, today: date) -> list[date]:
+    """Every birth date whose age band changes between ``since`` and ``today``: the residents
+    who turned 5, 10, … 75 in (since, today]. A 29 February birthday falls on 1 March in other
+    years (``age_on``), so those dates are added on 1 March; the caller checks each row."""
+    out: set[date] = set()
+    day = since
+    while day < today:
+        day = date.fromordinal(day.toordinal() + 1)
+        for years in range(5, OPEN_BAND_START + 1, 5):
+            year = day.year - years
+            if year < 1:
+                continue
+            try:
+                out.add(day.replace(year=year))
+            except ValueError:  # 29 February, in a year that had none
+                pass
+            if (day.month, day.day) == (3, 1):
+                try:
+                    out.add(date(year, 2, 29))
+                except ValueError:
+                    pass
+    return sorted(out)
+
+
+def _roll_forward(rows: list[VillageStatistics], today: date) -> None:
+    """Move each row's pyramid from its day to ``today``: only residents who changed age band
+    since move (one indexed query on their birth dates); every other count is unchanged by the
+    date. Saves the rows."""
+    by_day: dict[date, list[VillageStatistics]] = {}
+    for row in rows:
+        by_day.setdefault(row.computed_on, []).append(row)
+    for since, group in by_day.items():
+        data = {row.village_id: json.loads(row.data_json) for row in group}
+        births = _birthdays_crossing_a_band(since, today)
+        movers = Resident.objects.filter(
+            village_id__in=list(data), status__in=LIVING_STATUSES, birth_date__in=births
+        ).values_list("village_id", "sex", "birth_date")
+        for village, sex, birth in movers.iterator(chunk_size=5000):
+            before = _band_index(age_on(birth, since))
+            after = _band_index(age_on(birth, today))
+            if before != after:
+                column = 0 if sex == Sex.MALE else 1
+                data[village]["pyramid"][before][column] -= 1
+                data[village]["pyramid"][after][column] += 1
+        for row in group:
+            row.data_json = json.dumps(data[row.village_id], separators=(",", ":"))
+            row.computed_on = today
+        VillageStatistics.objects.bulk_update(group, ["data_json", "computed_on"], batch_size=500)
+
+
 def refresh_village_statistics(
     village_codes: Iterable[str], *, today: date | None = None, force: bool = False
 ) -> int:
-    """Recompute the rows of these villages that are missing, stale or from another day."""
+    """Bring the rows of these villages to ``today``: recount those missing or stale (the
+    register changed), roll forward those from an earlier day (ages moved), leave the rest.
+    Returns how many villages were recounted or rolled forward."""
     today = today or date.today()
     codes = sorted(set(village_codes))
-    fresh = set(
-        VillageStatistics.objects.filter(
-            village_id__in=codes, stale=False, computed_on=today
-        ).values_list("village_id", flat=True)
-    )
+    current = VillageStatistics.objects.filter(village_id__in=codes, stale=False)
+    fresh = set(current.filter(computed_on=today).values_list("village_id", flat=True))
+    rolled = 0
+    if not force:
+        earliest = date.fromordinal(today.toordinal() - ROLL_FORWARD_DAYS)
+        older = list(current.filter(computed_on__lt=today, computed_on__gte=earliest))
+        if older:
+            with transaction.atomic():
+                _roll_forward(older, today)
+            fresh |= {row.village_id for row in older}
+            rolled = len(older)
     todo = codes if force else [c for c in codes if c not in fresh]
     if len(todo) > 1 and connection.vendor == "postgresql":
         computed = _compute_many_postgres(todo, today=today)
@@ -117,7 +179,7 @@ def refresh_village_statistics(
                     "data_json": json.dumps(computed[code], separators=(",", ":")),
                 },
             )
-    return len(todo)
+    return len(todo) + rolled
 
 
 _GROUPED_SQL = """

@@ -115,3 +115,57 @@ def test_refresh_command(operator, family, capsys) -> None:
     call_command("population_statistics_refresh")
     assert "217 villages recomputed" in capsys.readouterr().out
     assert VillageStatistics.objects.filter(stale=False).count() == 217
+
+
+@pytest.mark.parametrize(
+    ("since", "today"),
+    [
+        (date(2026, 2, 27), date(2026, 3, 2)),  # 29 February births turn on 1 March
+        (date(2028, 2, 28), date(2028, 3, 1)),  # a leap year: on 29 February itself
+        (date(2025, 12, 30), date(2026, 1, 2)),  # across a new year
+        (date(2026, 5, 1), date(2026, 6, 30)),  # two months at once
+    ],
+)
+def test_a_new_day_rolls_the_pyramid_forward_like_a_recount(
+    operator, village, since, today, monkeypatch
+):
+    from smartkampung.population import statistics
+    from smartkampung.population.statistics import compute_village_counts
+
+    births = [
+        date(2016, 2, 29),  # 10 on 1 March 2026, on 29 February 2028
+        date(2008, 2, 29),
+        date(2021, 3, 1),
+        date(2016, 3, 1),
+        date(2021, 1, 1),
+        date(1951, 1, 1),  # 75: into the open band
+        date(1950, 1, 1),  # 76: stays in it
+        date(2001, 6, 15),
+        date(2021, 5, 20),
+        date(2026, 1, 1) if since.year >= 2026 else date(2025, 1, 1),
+    ]
+    for i, birth in enumerate(births):
+        make_resident(
+            actor=operator,
+            village=village,
+            full_name=f"Warga {chr(65 + i)}",
+            birth_date=birth,
+            sex=Sex.MALE if i % 2 else Sex.FEMALE,
+        )
+    population_statistics(region_code=village.code, today=since)
+    assert VillageStatistics.objects.get(village_id=village.code).computed_on == since
+    with monkeypatch.context() as patched:  # rolled forward, not recounted
+        for name in ("compute_village_counts", "_compute_many_postgres"):
+            patched.setattr(statistics, name, lambda *a, **k: pytest.fail("recounted"))
+        rolled = population_statistics(region_code=village.code, today=today)
+    row = VillageStatistics.objects.get(village_id=village.code)
+    assert row.computed_on == today
+    assert json.loads(row.data_json) == compute_village_counts(village.code, today=today)
+    assert rolled.total == len(births)
+
+
+def test_a_stale_village_is_recounted_not_rolled(operator, village):
+    population_statistics(region_code=village.code, today=date(2026, 5, 1))
+    make_resident(actor=operator, village=village, full_name="Bayi", birth_date=date(2026, 5, 2))
+    stats = population_statistics(region_code=village.code, today=date(2026, 5, 3))
+    assert {r["band"]: r["male"] + r["female"] for r in stats.pyramid}["0-4"] >= 1
