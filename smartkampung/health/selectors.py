@@ -314,7 +314,10 @@ def prevalence_children(
         month = first
     if month is None:
         return None, []
-    children = list(Region.objects.filter(parent=region).order_by("code"))
+    # Names only: the kecamatan's boundaries (~170 KB of GeoJSON for a regency) are not shown.
+    children = list(
+        Region.objects.filter(parent=region).order_by("code").only("code", "name", "level")
+    )
     kind = AreaKind.DISTRICT if region.level == "regency" else AreaKind.VILLAGE
     figures = {
         f.area_code: f

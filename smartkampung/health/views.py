@@ -33,7 +33,9 @@ from .permissions import (
 
 
 def _region(code: str) -> Region:
-    region = Region.objects.filter(pk=code).select_related("parent").first()
+    # The pages never draw the region's own boundary (the map has its cached paths): not
+    # reading it keeps ~100 KB of GeoJSON of a regency off every request.
+    region = Region.objects.filter(pk=code).defer("boundary").first()
     if region is None:
         raise NotFound(_("Not found."))
     return region

@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -19,7 +20,7 @@ def _stunted(cadre, posyandu, make_child, **kw):
     child = make_child(
         birth_date=timezone.localdate() - timedelta(days=731),
         sex=Sex.FEMALE,
-        full_name="Sari Pendek",
+        full_name=kw.pop("full_name", "Sari Pendek"),
         **kw,
     )
     services.growth_visit_record(
@@ -290,3 +291,75 @@ def test_camat_sees_village_figures_but_no_child(
     assert page.status_code == 200 and "Sari Pendek" not in page.content.decode()
     rembuk = login_client(camat).get(f"/health/villages/{posyandu.village_id}/rembuk-stunting.xlsx")
     assert rembuk.status_code == 404
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url)
+    assert page.status_code == 200
+    return len(ctx.captured_queries), page.content.decode()
+
+
+@pytest.mark.parametrize("viewer", ["health_officer", "operator"])
+def test_village_stunting_page_queries_do_not_grow_with_children(
+    viewer, request, login_client, cadre, posyandu, make_child
+):
+    # Given one stunted child with its household's sanitation, then four more in four households.
+    client = login_client(request.getfixturevalue(viewer))
+    url = f"/health/villages/{posyandu.village_id}/"
+    names = ["Sari Satu", "Sari Dua", "Sari Tiga", "Sari Empat", "Sari Lima"]
+    for i, name in enumerate(names):
+        child = _stunted(cadre, posyandu, make_child, full_name=name)
+        services.household_sanitation_set(
+            actor=cadre, household_id=child.household_id, safe_water=False, healthy_latrine=True
+        )
+        if i == 0:
+            client.get(url)  # warm the session and caches
+            one, _text = _queries(client, url)
+    # When the page lists all five, then it reads the same number of queries as for one.
+    five, text = _queries(client, url)
+    assert all(name in text for name in names)
+    assert five == one, f"{one} queries for one stunted child, {five} for five"
+    assert five <= 16
+
+
+def test_regency_map_queries_do_not_grow_with_villages(
+    login_client,
+    cadre,
+    posyandu,
+    make_child,
+    make_user,
+    make_cadre,
+    health_officer,
+    neighbour_village,
+):
+    # Given figures in one village, then in a second village too.
+    client = login_client(health_officer)
+    _stunted(cadre, posyandu, make_child)
+    prevalence_recompute()
+    client.get("/health/regions/35.10/")  # the map's paths are computed once, then cached
+    one, _text = _queries(client, "/health/regions/35.10/")
+    operator2 = make_user(roles=[(Role.VILLAGE_OPERATOR, neighbour_village.code)])
+    other = services.posyandu_create(actor=operator2, village=neighbour_village, name="Mawar")
+    from smartkampung.population.codes import FamilyRole, MaritalStatus
+    from smartkampung.population.testing import make_resident
+
+    def neighbour_child(**kw):
+        return make_resident(
+            actor=operator2,
+            village=neighbour_village,
+            family_role=FamilyRole.CHILD,
+            marital_status=MaritalStatus.NOT_MARRIED,
+            **kw,
+        )
+
+    _stunted(make_cadre(other, "kader.mawar"), other, neighbour_child)
+    prevalence_recompute()
+    # When the map colours both, then the count is the same and both villages are red.
+    two, text = _queries(client, "/health/regions/35.10/")
+    assert text.count('fill="#dc2626"') == 2
+    assert two == one, f"{one} queries for one village with figures, {two} for two"
+    assert two <= 12
