@@ -190,17 +190,31 @@ def remeasure_queue(*, actor: Any, posyandu: Posyandu) -> QuerySet[GrowthVisit]:
     )
 
 
-def pregnancy_list(*, actor: Any, posyandu: Posyandu) -> QuerySet[Pregnancy]:
+def pregnancy_list(*, actor: Any, posyandu: Posyandu, closed: bool = False) -> QuerySet[Pregnancy]:
+    """The posyandu's open pregnancies (``closed``: the closed ones, latest ended first)."""
     posyandu_get(actor=actor, posyandu_id=posyandu.pk)
     if cadre_posyandu_id(actor) != posyandu.pk and not can_read_children(
         actor, posyandu.village_id
     ):
         raise NotFound(_("Posyandu not found."))
-    return (
-        Pregnancy.objects.filter(posyandu=posyandu, ended_on__isnull=True)
-        .select_related("mother")
-        .prefetch_related("visits")
+    qs = Pregnancy.objects.filter(posyandu=posyandu, ended_on__isnull=not closed)
+    if closed:
+        qs = qs.order_by("-ended_on", "-id")
+    return qs.select_related("mother").prefetch_related("visits")
+
+
+def pregnancy_get(*, actor: Any, pregnancy_id: int) -> Pregnancy:
+    """A pregnancy (open or closed) the actor may see: its posyandu's cadres, the village's
+    staff and the health office; else 404."""
+    pregnancy = (
+        Pregnancy.objects.filter(pk=pregnancy_id).select_related("posyandu", "mother").first()
     )
+    if pregnancy is None or not (
+        cadre_posyandu_id(actor) == pregnancy.posyandu_id
+        or can_read_children(actor, pregnancy.village_id)
+    ):
+        raise NotFound(_("Pregnancy not found."))
+    return pregnancy
 
 
 @dataclass(frozen=True)

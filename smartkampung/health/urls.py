@@ -16,6 +16,11 @@ urlpatterns = [
         views.pregnancy_visit_add,
         name="pregnancy_visit_add",
     ),
+    path(
+        "posyandu/<int:posyandu_id>/pregnancies/<int:pregnancy_id>/close/",
+        views.pregnancy_close,
+        name="pregnancy_close",
+    ),
     path("children/<int:child_id>/", views.child_page, name="child"),
     path("children/<int:child_id>/kms.svg", views.child_kms, name="kms"),
     path(

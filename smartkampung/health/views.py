@@ -22,7 +22,7 @@ from .forms import GrowthVisitForm, PosyanduForm
 from .growth.chart import kms_svg
 from .growth.classify import height_for_age, weight_for_age, weight_for_height
 from .maps import choropleth_svg
-from .models import AreaKind
+from .models import AreaKind, PregnancyOutcome
 from .permissions import (
     FIGURE_ROLES,
     cadre_posyandu_id,
@@ -225,6 +225,27 @@ def pregnancy_visit_add(request: HttpRequest, posyandu_id: int, pregnancy_id: in
     return redirect("health:posyandu", posyandu_id=posyandu.pk)
 
 
+@login_required
+@require_POST
+def pregnancy_close(request: HttpRequest, posyandu_id: int, pregnancy_id: int) -> HttpResponse:
+    posyandu = selectors.posyandu_get(actor=request.user, posyandu_id=posyandu_id)
+    pregnancy = selectors.pregnancy_get(actor=request.user, pregnancy_id=pregnancy_id)
+    if pregnancy.posyandu_id != posyandu.pk:
+        raise NotFound(_("Pregnancy not found."))
+    try:
+        services.pregnancy_close(
+            actor=request.user,
+            pregnancy=pregnancy,
+            outcome=request.POST.get("outcome", ""),
+            ended_on=request.POST.get("ended_on"),
+        )
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        return _posyandu_render(request, posyandu, error=_error_text(exc), status=422)
+    return redirect("health:posyandu", posyandu_id=posyandu.pk)
+
+
 def _error_text(exc: DomainError) -> str:
     details = exc.details if isinstance(exc.details, dict) else {}
     return " ".join([exc.message, *[str(v) for v in details.values()]])
@@ -262,6 +283,12 @@ def _posyandu_render(
             "pregnancies": list(selectors.pregnancy_list(actor=request.user, posyandu=posyandu))
             if can_see_children
             else [],
+            "closed_pregnancies": list(
+                selectors.pregnancy_list(actor=request.user, posyandu=posyandu, closed=True)[:20]
+            )
+            if can_see_children
+            else [],
+            "outcomes": PregnancyOutcome.choices,
             "series": selectors.prevalence_series(
                 actor=request.user, area_kind=AreaKind.POSYANDU, area_code=str(posyandu.pk)
             ),

@@ -363,3 +363,59 @@ def test_regency_map_queries_do_not_grow_with_villages(
     assert text.count('fill="#dc2626"') == 2
     assert two == one, f"{one} queries for one village with figures, {two} for two"
     assert two <= 12
+
+
+def _pregnant(cadre, posyandu, make_child):
+    from datetime import date
+
+    mother = make_child(birth_date=date(1997, 5, 5), sex=Sex.FEMALE, full_name="Siti Hamil")
+    pregnancy = services.pregnancy_register(
+        actor=cadre,
+        posyandu=posyandu,
+        mother_id=mother.pk,
+        registered_on=timezone.localdate() - timedelta(days=100),
+    )
+    return pregnancy
+
+
+def test_cadre_closes_a_pregnancy_on_the_posyandu_page(login_client, cadre, posyandu, make_child):
+    from smartkampung.health.models import Pregnancy
+
+    pregnancy = _pregnant(cadre, posyandu, make_child)
+    client = login_client(cadre)
+    url = f"/health/posyandu/{posyandu.pk}/pregnancies/{pregnancy.pk}/close/"
+    page = client.get(f"/health/posyandu/{posyandu.pk}/").content.decode()
+    assert "Tutup catatan kehamilan" in page and "Keguguran" in page  # Indonesian by default
+    # A malformed date: the page says why and nothing changes.
+    bad = client.post(url, {"outcome": "delivered", "ended_on": "kemarin"})
+    assert bad.status_code == 422 and "Kehamilan tidak ditutup." in bad.content.decode()
+    pregnancy.refresh_from_db()
+    assert pregnancy.ended_on is None and pregnancy.outcome == ""
+    today = timezone.localdate().isoformat()
+    assert client.post(url, {"outcome": "miscarriage", "ended_on": today}).status_code == 302
+    pregnancy.refresh_from_db()
+    assert pregnancy.outcome == "miscarriage" and pregnancy.ended_on == timezone.localdate()
+    page = client.get(f"/health/posyandu/{posyandu.pk}/").content.decode()
+    assert "Catatan kehamilan yang ditutup" in page and f"Keguguran {today}" in page
+    assert not Pregnancy.objects.filter(ended_on__isnull=True).exists()
+    # In English too.
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(f"/health/posyandu/{posyandu.pk}/").content.decode()
+    assert "Closed pregnancy records" in english and f"Miscarriage {today}" in english
+
+
+def test_pregnancy_of_another_posyandu_cannot_be_closed_through_this_one(
+    login_client, cadre, posyandu, make_child, operator, make_cadre
+):
+    pregnancy = _pregnant(cadre, posyandu, make_child)
+    other = services.posyandu_create(actor=operator, village=posyandu.village, name="Kenanga")
+    stranger = make_cadre(other, "kader.kenanga")
+    today = timezone.localdate().isoformat()
+    for client, pid in ((login_client(stranger), other.pk), (login_client(operator), posyandu.pk)):
+        r = client.post(
+            f"/health/posyandu/{pid}/pregnancies/{pregnancy.pk}/close/",
+            {"outcome": "delivered", "ended_on": today},
+        )
+        assert r.status_code == 404
+    pregnancy.refresh_from_db()
+    assert pregnancy.ended_on is None
