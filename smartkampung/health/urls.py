@@ -9,6 +9,7 @@ urlpatterns = [
     path("regions/<str:code>/", views.region_figures, name="region"),
     path("villages/<str:code>/", views.village_page, name="village"),
     path("villages/<str:code>/rembuk-stunting.xlsx", views.rembuk_report, name="rembuk"),
+    path("villages/<str:code>/rembuk-stunting.pdf", views.rembuk_report_pdf, name="rembuk_pdf"),
     path("posyandu/<int:posyandu_id>/", views.posyandu_page, name="posyandu"),
     path("posyandu/<int:posyandu_id>/pregnancies/", views.pregnancy_add, name="pregnancy_add"),
     path(

@@ -17,7 +17,7 @@ from smartkampung.core.privacy import mask_identifier
 from smartkampung.regions.models import Region
 
 from . import selectors, services
-from .exports import rembuk_xlsx
+from .exports import rembuk_pdf, rembuk_xlsx
 from .forms import GrowthVisitForm, PosyanduForm
 from .growth.chart import kms_svg
 from .growth.classify import height_for_age, weight_for_age, weight_for_height
@@ -156,8 +156,7 @@ def _int(value: Any) -> int:
         return 0
 
 
-@login_required
-def rembuk_report(request: HttpRequest, code: str) -> HttpResponse:
+def _rembuk_data(request: HttpRequest, code: str) -> tuple[Region, list[Any], list[Any], str]:
     village = _region(code)
     if village.level != "village" or not can_read_children(request.user, code):
         raise NotFound(_("Village not found."))
@@ -169,14 +168,49 @@ def rembuk_report(request: HttpRequest, code: str) -> HttpResponse:
         "village": village.name,
         "date": timezone.localdate().isoformat(),
     }
-    body = rembuk_xlsx(title=title, figures=series, children=children)
+    return village, children, series, title
+
+
+def _rembuk_audit(request: HttpRequest, village: Region, children: list[Any], kind: str) -> None:
     from smartkampung import audit
 
-    audit.record(request.user, "health.rembuk_export", village, {"children": len(children)})
+    audit.record(
+        request.user, "health.rembuk_export", village, {"children": len(children), "format": kind}
+    )
+
+
+@login_required
+def rembuk_report(request: HttpRequest, code: str) -> HttpResponse:
+    village, children, series, title = _rembuk_data(request, code)
+    body = rembuk_xlsx(title=title, figures=series, children=children)
+    _rembuk_audit(request, village, children, "xlsx")
     response = HttpResponse(
         body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="rembuk-stunting-{code}.xlsx"'
+    return response
+
+
+@login_required
+def rembuk_report_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """The rembuk stunting report as PDF/A-2b, for printing at the village meeting."""
+    village, children, series, title = _rembuk_data(request, code)
+    district = Region.objects.filter(pk=village.parent_id).values_list("name", flat=True).first()
+    subtitle = _(
+        "Kecamatan %(district)s. Figures of the last 12 months; the stunted children "
+        "by their last counted measurement (WHO 2006, Permenkes 2/2020)."
+    ) % {"district": district or "—"}
+    body = rembuk_pdf(
+        title=title,
+        subtitle=subtitle,
+        figures=series,
+        children=children,
+        generated_at=timezone.now(),
+    )
+    _rembuk_audit(request, village, children, "pdf")
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="rembuk-stunting-{code}.pdf"'
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

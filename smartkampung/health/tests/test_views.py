@@ -419,3 +419,53 @@ def test_pregnancy_of_another_posyandu_cannot_be_closed_through_this_one(
         assert r.status_code == 404
     pregnancy.refresh_from_db()
     assert pregnancy.ended_on is None
+
+
+def _pdf_text(body: bytes) -> str:
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(body)
+        handle.flush()
+        return subprocess.run(
+            ["pdftotext", "-layout", handle.name, "-"], capture_output=True, text=True, check=True
+        ).stdout
+
+
+def test_rembuk_pdf_lists_figures_and_children_as_text(
+    login_client, cadre, posyandu, make_child, operator
+):
+    from smartkampung.audit.models import AuditEvent
+
+    # A name that would be markup if it were evaluated (raw text, a smart quote) stays as typed.
+    hostile = "Sari `Dewi` O'Neil"
+    child = _stunted(cadre, posyandu, make_child, full_name=hostile)
+    prevalence_recompute()
+    client = login_client(operator)
+    page = client.get(f"/health/villages/{posyandu.village_id}/").content.decode()
+    assert "Laporan rembuk stunting (PDF)" in page
+    answer = client.get(f"/health/villages/{posyandu.village_id}/rembuk-stunting.pdf")
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    assert answer.content.startswith(b"%PDF-")
+    text = _pdf_text(answer.content)
+    assert hostile in text and child.nik not in text
+    assert "Anak stunting" in text and "-2,55" in text and "100" in text  # Indonesian by default
+    events = AuditEvent.objects.filter(action="health.rembuk_export")
+    assert [e.data["format"] for e in events] == ["pdf"]
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = _pdf_text(
+        client.get(f"/health/villages/{posyandu.village_id}/rembuk-stunting.pdf").content
+    )
+    assert "Stunted children" in english and "-2.55" in english
+
+
+def test_rembuk_pdf_is_refused_to_who_may_not_see_children(
+    login_client, make_user, cadre, posyandu, make_child
+):
+    _stunted(cadre, posyandu, make_child)
+    camat = make_user(roles=[(Role.DISTRICT_OFFICER, "35.10.01")])
+    outsider = make_user(roles=[(Role.VILLAGE_OPERATOR, "35.10.02.2001")])
+    for user in (camat, outsider):
+        r = login_client(user).get(f"/health/villages/{posyandu.village_id}/rembuk-stunting.pdf")
+        assert r.status_code == 404
