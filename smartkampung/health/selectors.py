@@ -148,6 +148,9 @@ LATEST_FIELDS = (
 )
 
 
+STUNTED_CHILD_FIELDS = ("full_name", "nik", "sex", "birth_date", "rt", "rw", "household_id")
+
+
 def _last_visit_subquery() -> Any:
     return (
         GrowthVisit.objects.filter(child_id=OuterRef("pk"), remeasured_by__isnull=True)
@@ -239,20 +242,22 @@ def stunted_children(
     plausible), with their household's water, sanitation and welfare status."""
     if not can_read_children(actor, village.code):
         raise NotFound(_("Village not found."))
-    # One query for the children with the id of each one's last counted visit, one for the
-    # stunted among those visits: the page reads ~2 rows per stunted child, not every visit.
-    children = list(
+    # One query: the database finds each child's last counted visit (one index probe per
+    # child under five) and returns only the stunted ones with their child, so Python builds
+    # ~1 row per stunted child instead of one per child plus a list of every last-visit id.
+    last_visits = (
         children_under_five(actor=actor, village=village, today=today)
-        .only("id", "full_name", "nik", "sex", "birth_date", "rt", "rw", "household_id")
+        .order_by()
         .annotate(last_visit=Subquery(_last_visit_subquery()))
+        .values("last_visit")
     )
-    stunted = {
-        v.child_id: v
-        for v in GrowthVisit.objects.filter(
-            pk__in=[c.last_visit for c in children if c.last_visit], stunted=True
-        ).only(*LATEST_FIELDS)
-    }
-    rows = [(c, stunted[c.pk]) for c in children if c.pk in stunted]
+    visits = (
+        GrowthVisit.objects.filter(pk__in=last_visits, stunted=True)
+        .select_related("child")
+        .only(*LATEST_FIELDS, *(f"child__{f}" for f in STUNTED_CHILD_FIELDS))
+        .order_by("child__name_search", "child_id")
+    )
+    rows = [(v.child, v) for v in visits]
     household_ids = [c.household_id for c, _v in rows if c.household_id]
     sanitation = {
         s.household_id: s
