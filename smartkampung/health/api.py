@@ -1,4 +1,5 @@
-"""Health API: WHO z-scores, a child's visits, recording a visit, prevalence figures."""
+"""Health API: WHO z-scores, a child's visits, recording a visit, pregnancies and their
+outcome, prevalence figures."""
 
 from __future__ import annotations
 
@@ -12,8 +13,16 @@ from smartkampung.core.api import ERRORS
 
 from . import selectors, services
 from .growth.who import FEMALE, LYING, MALE, STANDING, compute_zscores
-from .models import AreaKind, GrowthVisit
-from .schemas import FigureOut, VisitIn, VisitOut, ZScoreIn, ZScoreOut
+from .models import AreaKind, GrowthVisit, Pregnancy
+from .schemas import (
+    FigureOut,
+    PregnancyCloseIn,
+    PregnancyOut,
+    VisitIn,
+    VisitOut,
+    ZScoreIn,
+    ZScoreOut,
+)
 
 router = Router(tags=["health"])
 
@@ -104,6 +113,44 @@ def visit_create(request: HttpRequest, child_id: int, payload: VisitIn) -> Statu
         actor=request.user, posyandu=posyandu, child_id=child_id, **data
     )
     return Status(201, _visit_out(visit))
+
+
+def _pregnancy_out(p: Pregnancy) -> dict[str, Any]:
+    last = p.visits.order_by("-visit_date").first()
+    return {
+        "id": p.pk,
+        "posyandu": p.posyandu_id,
+        "mother": p.mother_id,
+        "registered_on": p.registered_on,
+        "expected_delivery": p.expected_delivery,
+        "ended_on": p.ended_on,
+        "outcome": p.outcome,
+        "chronic_energy_deficiency": bool(last and last.chronic_energy_deficiency),
+    }
+
+
+@router.get(
+    "/pregnancies/{pregnancy_id}",
+    response={200: PregnancyOut, **ERRORS},
+    summary="A pregnancy with its outcome once closed",
+)
+def pregnancy_detail(request: HttpRequest, pregnancy_id: int) -> dict[str, Any]:
+    return _pregnancy_out(selectors.pregnancy_get(actor=request.user, pregnancy_id=pregnancy_id))
+
+
+@router.post(
+    "/pregnancies/{pregnancy_id}/close",
+    response={200: PregnancyOut, **ERRORS},
+    summary="Close a pregnancy with its outcome and date (the posyandu's cadre)",
+)
+def pregnancy_close(
+    request: HttpRequest, pregnancy_id: int, payload: PregnancyCloseIn
+) -> dict[str, Any]:
+    pregnancy = selectors.pregnancy_get(actor=request.user, pregnancy_id=pregnancy_id)
+    closed = services.pregnancy_close(
+        actor=request.user, pregnancy=pregnancy, outcome=payload.outcome, ended_on=payload.ended_on
+    )
+    return _pregnancy_out(closed)
 
 
 @router.get(

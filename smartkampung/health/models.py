@@ -149,8 +149,15 @@ class GrowthVisit(models.Model):
         return f"visit {self.child_id} {self.visit_date}"
 
 
+class PregnancyOutcome(models.TextChoices):
+    DELIVERED = "delivered", _("Delivered")
+    MISCARRIAGE = "miscarriage", _("Miscarriage")
+    OTHER = "other", _("Other ending")
+
+
 class Pregnancy(models.Model):
-    """A pregnant woman followed by a posyandu (ibu hamil)."""
+    """A pregnant woman followed by a posyandu (ibu hamil), open until closed with its
+    outcome and the day it ended (``services.pregnancy_close``)."""
 
     mother = models.ForeignKey(
         "population.Resident", on_delete=models.PROTECT, related_name="+", verbose_name=_("mother")
@@ -160,6 +167,9 @@ class Pregnancy(models.Model):
     registered_on = models.DateField(_("registered on"))
     expected_delivery = models.DateField(_("expected delivery"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=PregnancyOutcome.choices, blank=True
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -172,7 +182,13 @@ class Pregnancy(models.Model):
                 fields=["mother"],
                 condition=Q(ended_on__isnull=True),
                 name="pregnancy_one_open_per_mother",
-            )
+            ),
+            # Closed means both the day and the outcome; open means neither.
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True, outcome="")
+                | (Q(ended_on__isnull=False) & ~Q(outcome="")),
+                name="pregnancy_closed_with_outcome",
+            ),
         ]
 
     def __str__(self) -> str:

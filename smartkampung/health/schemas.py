@@ -66,3 +66,19 @@ class FigureOut(Schema):
     wasting_percent: float | None
     underweight: int
     underweight_percent: float | None
+
+
+class PregnancyCloseIn(Schema):
+    outcome: str = Field(max_length=12, description="delivered, miscarriage or other")
+    ended_on: str = Field(max_length=10, description="YYYY-MM-DD")
+
+
+class PregnancyOut(Schema):
+    id: int
+    posyandu: int
+    mother: int
+    registered_on: date
+    expected_delivery: date | None
+    ended_on: date | None
+    outcome: str
+    chronic_energy_deficiency: bool  # KEK at the last visit

@@ -148,6 +148,9 @@ LATEST_FIELDS = (
 )
 
 
+STUNTED_CHILD_FIELDS = ("full_name", "nik", "sex", "birth_date", "rt", "rw", "household_id")
+
+
 def _last_visit_subquery() -> Any:
     return (
         GrowthVisit.objects.filter(child_id=OuterRef("pk"), remeasured_by__isnull=True)
@@ -190,17 +193,31 @@ def remeasure_queue(*, actor: Any, posyandu: Posyandu) -> QuerySet[GrowthVisit]:
     )
 
 
-def pregnancy_list(*, actor: Any, posyandu: Posyandu) -> QuerySet[Pregnancy]:
+def pregnancy_list(*, actor: Any, posyandu: Posyandu, closed: bool = False) -> QuerySet[Pregnancy]:
+    """The posyandu's open pregnancies (``closed``: the closed ones, latest ended first)."""
     posyandu_get(actor=actor, posyandu_id=posyandu.pk)
     if cadre_posyandu_id(actor) != posyandu.pk and not can_read_children(
         actor, posyandu.village_id
     ):
         raise NotFound(_("Posyandu not found."))
-    return (
-        Pregnancy.objects.filter(posyandu=posyandu, ended_on__isnull=True)
-        .select_related("mother")
-        .prefetch_related("visits")
+    qs = Pregnancy.objects.filter(posyandu=posyandu, ended_on__isnull=not closed)
+    if closed:
+        qs = qs.order_by("-ended_on", "-id")
+    return qs.select_related("mother").prefetch_related("visits")
+
+
+def pregnancy_get(*, actor: Any, pregnancy_id: int) -> Pregnancy:
+    """A pregnancy (open or closed) the actor may see: its posyandu's cadres, the village's
+    staff and the health office; else 404."""
+    pregnancy = (
+        Pregnancy.objects.filter(pk=pregnancy_id).select_related("posyandu", "mother").first()
     )
+    if pregnancy is None or not (
+        cadre_posyandu_id(actor) == pregnancy.posyandu_id
+        or can_read_children(actor, pregnancy.village_id)
+    ):
+        raise NotFound(_("Pregnancy not found."))
+    return pregnancy
 
 
 @dataclass(frozen=True)
@@ -225,20 +242,22 @@ def stunted_children(
     plausible), with their household's water, sanitation and welfare status."""
     if not can_read_children(actor, village.code):
         raise NotFound(_("Village not found."))
-    # One query for the children with the id of each one's last counted visit, one for the
-    # stunted among those visits: the page reads ~2 rows per stunted child, not every visit.
-    children = list(
+    # One query: the database finds each child's last counted visit (one index probe per
+    # child under five) and returns only the stunted ones with their child, so Python builds
+    # ~1 row per stunted child instead of one per child plus a list of every last-visit id.
+    last_visits = (
         children_under_five(actor=actor, village=village, today=today)
-        .only("id", "full_name", "nik", "sex", "birth_date", "rt", "rw", "household_id")
+        .order_by()
         .annotate(last_visit=Subquery(_last_visit_subquery()))
+        .values("last_visit")
     )
-    stunted = {
-        v.child_id: v
-        for v in GrowthVisit.objects.filter(
-            pk__in=[c.last_visit for c in children if c.last_visit], stunted=True
-        ).only(*LATEST_FIELDS)
-    }
-    rows = [(c, stunted[c.pk]) for c in children if c.pk in stunted]
+    visits = (
+        GrowthVisit.objects.filter(pk__in=last_visits, stunted=True)
+        .select_related("child")
+        .only(*LATEST_FIELDS, *(f"child__{f}" for f in STUNTED_CHILD_FIELDS))
+        .order_by("child__name_search", "child_id")
+    )
+    rows = [(v.child, v) for v in visits]
     household_ids = [c.household_id for c, _v in rows if c.household_id]
     sanitation = {
         s.household_id: s
@@ -314,7 +333,10 @@ def prevalence_children(
         month = first
     if month is None:
         return None, []
-    children = list(Region.objects.filter(parent=region).order_by("code"))
+    # Names only: the kecamatan's boundaries (~170 KB of GeoJSON for a regency) are not shown.
+    children = list(
+        Region.objects.filter(parent=region).order_by("code").only("code", "name", "level")
+    )
     kind = AreaKind.DISTRICT if region.level == "regency" else AreaKind.VILLAGE
     figures = {
         f.area_code: f

@@ -36,6 +36,7 @@ from .models import (
     Position,
     Posyandu,
     Pregnancy,
+    PregnancyOutcome,
     PregnancyVisit,
 )
 from .permissions import CHILD_READ_ROLES, can_manage_village, can_record_at
@@ -428,6 +429,53 @@ def pregnancy_visit_record(
             scope=pregnancy.village_id,
         )
     return visit
+
+
+def pregnancy_close(*, actor: Any, pregnancy: Pregnancy, outcome: Any, ended_on: Any) -> Pregnancy:
+    """Close a pregnancy with its outcome (delivered, miscarriage, other) and the day it ended:
+    not in the future, not before its registration or its last visit. Only the posyandu's
+    cadres; a closed record stays closed and takes no more visits."""
+    if not can_record_at(actor, pregnancy.posyandu):
+        raise NotFound(_("Pregnancy not found."))
+    errors: dict[str, str] = {}
+    if outcome not in PregnancyOutcome.values:
+        errors["outcome"] = _("Choose how the pregnancy ended.")
+    when = _date(errors, "ended_on", ended_on)
+    if when and when > timezone.localdate():
+        errors["ended_on"] = _("The date is in the future.")
+    if errors:
+        raise PregnancyInvalid(_("The pregnancy was not closed."), details=errors)
+    assert when is not None
+    with transaction.atomic():
+        # The row lock makes two cadres closing at once end in one outcome, not the last one.
+        locked = Pregnancy.objects.select_for_update().get(pk=pregnancy.pk)
+        last_visit = (
+            PregnancyVisit.objects.filter(pregnancy=locked)
+            .order_by("-visit_date")
+            .values_list("visit_date", flat=True)
+            .first()
+        )
+        if locked.ended_on is not None:
+            errors["ended_on"] = _("This pregnancy record is closed.")
+        elif when < locked.registered_on:
+            errors["ended_on"] = _("The date is before the pregnancy was registered.")
+        elif last_visit is not None and when < last_visit:
+            errors["ended_on"] = _("The date is before the last visit (%(date)s).") % {
+                "date": last_visit.isoformat()
+            }
+        if errors:
+            raise PregnancyInvalid(_("The pregnancy was not closed."), details=errors)
+        locked.outcome = outcome
+        locked.ended_on = when
+        locked.save(update_fields=["outcome", "ended_on"])
+        audit.record(
+            actor,
+            "health.pregnancy_close",
+            locked,
+            {"outcome": outcome, "ended_on": when.isoformat()},
+            scope=locked.village_id,
+        )
+    return locked
 
 
 # --- households -------------------------------------------------------------------------------

@@ -17,12 +17,12 @@ from smartkampung.core.privacy import mask_identifier
 from smartkampung.regions.models import Region
 
 from . import selectors, services
-from .exports import rembuk_xlsx
+from .exports import rembuk_pdf, rembuk_xlsx
 from .forms import GrowthVisitForm, PosyanduForm
 from .growth.chart import kms_svg
 from .growth.classify import height_for_age, weight_for_age, weight_for_height
 from .maps import choropleth_svg
-from .models import AreaKind
+from .models import AreaKind, PregnancyOutcome
 from .permissions import (
     FIGURE_ROLES,
     cadre_posyandu_id,
@@ -33,7 +33,9 @@ from .permissions import (
 
 
 def _region(code: str) -> Region:
-    region = Region.objects.filter(pk=code).select_related("parent").first()
+    # The pages never draw the region's own boundary (the map has its cached paths): not
+    # reading it keeps ~100 KB of GeoJSON of a regency off every request.
+    region = Region.objects.filter(pk=code).defer("boundary").first()
     if region is None:
         raise NotFound(_("Not found."))
     return region
@@ -154,8 +156,7 @@ def _int(value: Any) -> int:
         return 0
 
 
-@login_required
-def rembuk_report(request: HttpRequest, code: str) -> HttpResponse:
+def _rembuk_data(request: HttpRequest, code: str) -> tuple[Region, list[Any], list[Any], str]:
     village = _region(code)
     if village.level != "village" or not can_read_children(request.user, code):
         raise NotFound(_("Village not found."))
@@ -167,14 +168,49 @@ def rembuk_report(request: HttpRequest, code: str) -> HttpResponse:
         "village": village.name,
         "date": timezone.localdate().isoformat(),
     }
-    body = rembuk_xlsx(title=title, figures=series, children=children)
+    return village, children, series, title
+
+
+def _rembuk_audit(request: HttpRequest, village: Region, children: list[Any], kind: str) -> None:
     from smartkampung import audit
 
-    audit.record(request.user, "health.rembuk_export", village, {"children": len(children)})
+    audit.record(
+        request.user, "health.rembuk_export", village, {"children": len(children), "format": kind}
+    )
+
+
+@login_required
+def rembuk_report(request: HttpRequest, code: str) -> HttpResponse:
+    village, children, series, title = _rembuk_data(request, code)
+    body = rembuk_xlsx(title=title, figures=series, children=children)
+    _rembuk_audit(request, village, children, "xlsx")
     response = HttpResponse(
         body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="rembuk-stunting-{code}.xlsx"'
+    return response
+
+
+@login_required
+def rembuk_report_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """The rembuk stunting report as PDF/A-2b, for printing at the village meeting."""
+    village, children, series, title = _rembuk_data(request, code)
+    district = Region.objects.filter(pk=village.parent_id).values_list("name", flat=True).first()
+    subtitle = _(
+        "Kecamatan %(district)s. Figures of the last 12 months; the stunted children "
+        "by their last counted measurement (WHO 2006, Permenkes 2/2020)."
+    ) % {"district": district or "—"}
+    body = rembuk_pdf(
+        title=title,
+        subtitle=subtitle,
+        figures=series,
+        children=children,
+        generated_at=timezone.now(),
+    )
+    _rembuk_audit(request, village, children, "pdf")
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="rembuk-stunting-{code}.pdf"'
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -223,6 +259,27 @@ def pregnancy_visit_add(request: HttpRequest, posyandu_id: int, pregnancy_id: in
     return redirect("health:posyandu", posyandu_id=posyandu.pk)
 
 
+@login_required
+@require_POST
+def pregnancy_close(request: HttpRequest, posyandu_id: int, pregnancy_id: int) -> HttpResponse:
+    posyandu = selectors.posyandu_get(actor=request.user, posyandu_id=posyandu_id)
+    pregnancy = selectors.pregnancy_get(actor=request.user, pregnancy_id=pregnancy_id)
+    if pregnancy.posyandu_id != posyandu.pk:
+        raise NotFound(_("Pregnancy not found."))
+    try:
+        services.pregnancy_close(
+            actor=request.user,
+            pregnancy=pregnancy,
+            outcome=request.POST.get("outcome", ""),
+            ended_on=request.POST.get("ended_on"),
+        )
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        return _posyandu_render(request, posyandu, error=_error_text(exc), status=422)
+    return redirect("health:posyandu", posyandu_id=posyandu.pk)
+
+
 def _error_text(exc: DomainError) -> str:
     details = exc.details if isinstance(exc.details, dict) else {}
     return " ".join([exc.message, *[str(v) for v in details.values()]])
@@ -260,6 +317,12 @@ def _posyandu_render(
             "pregnancies": list(selectors.pregnancy_list(actor=request.user, posyandu=posyandu))
             if can_see_children
             else [],
+            "closed_pregnancies": list(
+                selectors.pregnancy_list(actor=request.user, posyandu=posyandu, closed=True)[:20]
+            )
+            if can_see_children
+            else [],
+            "outcomes": PregnancyOutcome.choices,
             "series": selectors.prevalence_series(
                 actor=request.user, area_kind=AreaKind.POSYANDU, area_code=str(posyandu.pk)
             ),

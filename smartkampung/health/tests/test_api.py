@@ -90,3 +90,39 @@ def test_out_of_scope_child_is_404(login_client, make_user, child):
 def test_prevalence_unknown_kind_is_404(login_client, operator):
     r = login_client(operator).get("/api/v1/health/prevalence/planet/35.10")
     assert r.status_code == 404
+
+
+def test_close_a_pregnancy_through_the_api(login_client, cadre, posyandu, make_child, operator):
+    from datetime import date
+
+    from smartkampung.health import services
+    from smartkampung.population.codes import Sex
+
+    mother = make_child(birth_date=date(1995, 1, 1), sex=Sex.FEMALE, full_name="Ayu")
+    today = timezone.localdate()
+    pregnancy = services.pregnancy_register(
+        actor=cadre, posyandu=posyandu, mother_id=mother.pk, registered_on=today
+    )
+    services.pregnancy_visit_record(
+        actor=cadre, pregnancy=pregnancy, visit_date=today, muac_cm="23"
+    )
+    url = f"/api/v1/health/pregnancies/{pregnancy.pk}"
+    client = login_client(cadre)
+    assert client.get(url).json()["chronic_energy_deficiency"] is True
+    for body in (
+        {"outcome": "twins", "ended_on": today.isoformat()},
+        {"outcome": "delivered", "ended_on": (today + timedelta(days=1)).isoformat()},
+        {"outcome": "delivered"},
+        {"outcome": "delivered", "ended_on": "x" * 500},
+    ):
+        r = client.post(f"{url}/close", json.dumps(body), content_type="application/json")
+        assert r.status_code in (400, 422) and set(r.json()) >= {"code", "message"}
+    assert client.get(url).json()["outcome"] == ""
+    # The village operator reads it but may not close it (only the posyandu's cadre records).
+    staff = login_client(operator)
+    assert staff.get(url).status_code == 200
+    body = json.dumps({"outcome": "delivered", "ended_on": today.isoformat()})
+    assert staff.post(f"{url}/close", body, content_type="application/json").status_code == 404
+    r = client.post(f"{url}/close", body, content_type="application/json")
+    assert r.status_code == 200
+    assert (r.json()["outcome"], r.json()["ended_on"]) == ("delivered", today.isoformat())

@@ -336,3 +336,127 @@ def test_child_view_is_in_the_access_log(cadre, child):
 def test_weight_is_stored_exactly(cadre, posyandu, child):
     visit = _visit(cadre, posyandu, child, weight_kg="9,65")
     assert visit.weight_kg == Decimal("9.65")
+
+
+# --- closing a pregnancy ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def open_pregnancy(cadre, posyandu, make_child):
+    mother = make_child(birth_date=date(1996, 6, 1), sex=Sex.FEMALE, full_name="Dewi Hamil")
+    pregnancy = services.pregnancy_register(
+        actor=cadre,
+        posyandu=posyandu,
+        mother_id=mother.pk,
+        registered_on=TODAY() - timedelta(days=200),
+    )
+    services.pregnancy_visit_record(
+        actor=cadre,
+        pregnancy=pregnancy,
+        visit_date=TODAY() - timedelta(days=10),
+        muac_cm="22.9",
+    )
+    return pregnancy
+
+
+@pytest.mark.parametrize("outcome", ["delivered", "miscarriage", "other"])
+def test_pregnancy_closes_with_its_outcome(cadre, posyandu, open_pregnancy, outcome):
+    # Given an open pregnancy with a visit ten days ago, when the cadre closes it today:
+    closed = services.pregnancy_close(
+        actor=cadre, pregnancy=open_pregnancy, outcome=outcome, ended_on=TODAY().isoformat()
+    )
+    # then it is stored closed and audited,
+    open_pregnancy.refresh_from_db()
+    assert (open_pregnancy.outcome, open_pregnancy.ended_on) == (outcome, TODAY())
+    assert closed.pk == open_pregnancy.pk
+    event = AuditEvent.objects.get(action="health.pregnancy_close")
+    assert event.data["outcome"] == outcome
+    # it takes no more visits, and the woman can be registered for a new pregnancy.
+    assert_refused_unchanged(
+        lambda: services.pregnancy_visit_record(
+            actor=cadre, pregnancy=open_pregnancy, visit_date=TODAY(), muac_cm="25"
+        ),
+        snapshot=_rows,
+    )
+    again = services.pregnancy_register(
+        actor=cadre, posyandu=posyandu, mother_id=open_pregnancy.mother_id, registered_on=TODAY()
+    )
+    assert again.ended_on is None and again.outcome == ""
+
+
+@pytest.mark.parametrize(
+    "outcome,ended_on,field",
+    [
+        ("twins", "today", "outcome"),
+        ("", "today", "outcome"),
+        (None, "today", "outcome"),
+        ("delivered", "tomorrow", "ended_on"),
+        ("delivered", "2026-13-01", "ended_on"),
+        ("delivered", "", "ended_on"),
+        ("delivered", "<script>", "ended_on"),
+        ("delivered", "before_registration", "ended_on"),
+        ("delivered", "before_last_visit", "ended_on"),
+    ],
+)
+def test_pregnancy_close_refuses_bad_input(cadre, open_pregnancy, outcome, ended_on, field):
+    dates = {
+        "today": TODAY().isoformat(),
+        "tomorrow": (TODAY() + timedelta(days=1)).isoformat(),
+        "before_registration": (TODAY() - timedelta(days=201)).isoformat(),
+        "before_last_visit": (TODAY() - timedelta(days=11)).isoformat(),
+    }
+    error = assert_refused_unchanged(
+        lambda: services.pregnancy_close(
+            actor=cadre,
+            pregnancy=open_pregnancy,
+            outcome=outcome,
+            ended_on=dates.get(ended_on, ended_on),
+        ),
+        snapshot=_rows,
+    )
+    assert field in error.details  # type: ignore[attr-defined]
+
+
+def test_closed_pregnancy_cannot_be_closed_again(cadre, open_pregnancy):
+    services.pregnancy_close(
+        actor=cadre, pregnancy=open_pregnancy, outcome="delivered", ended_on=TODAY()
+    )
+    open_pregnancy.refresh_from_db()
+    assert_refused_unchanged(
+        lambda: services.pregnancy_close(
+            actor=cadre, pregnancy=open_pregnancy, outcome="miscarriage", ended_on=TODAY()
+        ),
+        snapshot=_rows,
+    )
+    open_pregnancy.refresh_from_db()
+    assert open_pregnancy.outcome == "delivered"
+
+
+@pytest.mark.parametrize(
+    "who", ["operator", "health_officer", "other_cadre", "outsider", "anonymous"]
+)
+def test_only_the_posyandus_cadre_closes_a_pregnancy(
+    who, request, open_pregnancy, operator, make_user, make_cadre
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    actors = {
+        "operator": lambda: operator,
+        "health_officer": lambda: request.getfixturevalue("health_officer"),
+        "other_cadre": lambda: make_cadre(
+            services.posyandu_create(
+                actor=operator, village=open_pregnancy.posyandu.village, name="Kenanga"
+            ),
+            "kader.kenanga",
+        ),
+        "outsider": lambda: make_user(roles=[(Role.VILLAGE_OPERATOR, "35.10.02.2001")]),
+        "anonymous": AnonymousUser,
+    }
+    actor = actors[who]()
+    assert_refused_unchanged(
+        lambda: services.pregnancy_close(
+            actor=actor, pregnancy=open_pregnancy, outcome="delivered", ended_on=TODAY()
+        ),
+        snapshot=_rows,
+        errors=(NotFound,),
+    )

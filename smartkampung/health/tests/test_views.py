@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -19,7 +20,7 @@ def _stunted(cadre, posyandu, make_child, **kw):
     child = make_child(
         birth_date=timezone.localdate() - timedelta(days=731),
         sex=Sex.FEMALE,
-        full_name="Sari Pendek",
+        full_name=kw.pop("full_name", "Sari Pendek"),
         **kw,
     )
     services.growth_visit_record(
@@ -290,3 +291,181 @@ def test_camat_sees_village_figures_but_no_child(
     assert page.status_code == 200 and "Sari Pendek" not in page.content.decode()
     rembuk = login_client(camat).get(f"/health/villages/{posyandu.village_id}/rembuk-stunting.xlsx")
     assert rembuk.status_code == 404
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url)
+    assert page.status_code == 200
+    return len(ctx.captured_queries), page.content.decode()
+
+
+@pytest.mark.parametrize("viewer", ["health_officer", "operator"])
+def test_village_stunting_page_queries_do_not_grow_with_children(
+    viewer, request, login_client, cadre, posyandu, make_child
+):
+    # Given one stunted child with its household's sanitation, then four more in four households.
+    client = login_client(request.getfixturevalue(viewer))
+    url = f"/health/villages/{posyandu.village_id}/"
+    names = ["Sari Satu", "Sari Dua", "Sari Tiga", "Sari Empat", "Sari Lima"]
+    for i, name in enumerate(names):
+        child = _stunted(cadre, posyandu, make_child, full_name=name)
+        services.household_sanitation_set(
+            actor=cadre, household_id=child.household_id, safe_water=False, healthy_latrine=True
+        )
+        if i == 0:
+            client.get(url)  # warm the session and caches
+            one, _text = _queries(client, url)
+    # When the page lists all five, then it reads the same number of queries as for one.
+    five, text = _queries(client, url)
+    assert all(name in text for name in names)
+    assert five == one, f"{one} queries for one stunted child, {five} for five"
+    assert five <= 16
+
+
+def test_regency_map_queries_do_not_grow_with_villages(
+    login_client,
+    cadre,
+    posyandu,
+    make_child,
+    make_user,
+    make_cadre,
+    health_officer,
+    neighbour_village,
+):
+    # Given figures in one village, then in a second village too.
+    client = login_client(health_officer)
+    _stunted(cadre, posyandu, make_child)
+    prevalence_recompute()
+    client.get("/health/regions/35.10/")  # the map's paths are computed once, then cached
+    one, _text = _queries(client, "/health/regions/35.10/")
+    operator2 = make_user(roles=[(Role.VILLAGE_OPERATOR, neighbour_village.code)])
+    other = services.posyandu_create(actor=operator2, village=neighbour_village, name="Mawar")
+    from smartkampung.population.codes import FamilyRole, MaritalStatus
+    from smartkampung.population.testing import make_resident
+
+    def neighbour_child(**kw):
+        return make_resident(
+            actor=operator2,
+            village=neighbour_village,
+            family_role=FamilyRole.CHILD,
+            marital_status=MaritalStatus.NOT_MARRIED,
+            **kw,
+        )
+
+    _stunted(make_cadre(other, "kader.mawar"), other, neighbour_child)
+    prevalence_recompute()
+    # When the map colours both, then the count is the same and both villages are red.
+    two, text = _queries(client, "/health/regions/35.10/")
+    assert text.count('fill="#dc2626"') == 2
+    assert two == one, f"{one} queries for one village with figures, {two} for two"
+    assert two <= 12
+
+
+def _pregnant(cadre, posyandu, make_child):
+    from datetime import date
+
+    mother = make_child(birth_date=date(1997, 5, 5), sex=Sex.FEMALE, full_name="Siti Hamil")
+    pregnancy = services.pregnancy_register(
+        actor=cadre,
+        posyandu=posyandu,
+        mother_id=mother.pk,
+        registered_on=timezone.localdate() - timedelta(days=100),
+    )
+    return pregnancy
+
+
+def test_cadre_closes_a_pregnancy_on_the_posyandu_page(login_client, cadre, posyandu, make_child):
+    from smartkampung.health.models import Pregnancy
+
+    pregnancy = _pregnant(cadre, posyandu, make_child)
+    client = login_client(cadre)
+    url = f"/health/posyandu/{posyandu.pk}/pregnancies/{pregnancy.pk}/close/"
+    page = client.get(f"/health/posyandu/{posyandu.pk}/").content.decode()
+    assert "Tutup catatan kehamilan" in page and "Keguguran" in page  # Indonesian by default
+    # A malformed date: the page says why and nothing changes.
+    bad = client.post(url, {"outcome": "delivered", "ended_on": "kemarin"})
+    assert bad.status_code == 422 and "Kehamilan tidak ditutup." in bad.content.decode()
+    pregnancy.refresh_from_db()
+    assert pregnancy.ended_on is None and pregnancy.outcome == ""
+    today = timezone.localdate().isoformat()
+    assert client.post(url, {"outcome": "miscarriage", "ended_on": today}).status_code == 302
+    pregnancy.refresh_from_db()
+    assert pregnancy.outcome == "miscarriage" and pregnancy.ended_on == timezone.localdate()
+    page = client.get(f"/health/posyandu/{posyandu.pk}/").content.decode()
+    assert "Catatan kehamilan yang ditutup" in page and f"Keguguran {today}" in page
+    assert not Pregnancy.objects.filter(ended_on__isnull=True).exists()
+    # In English too.
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(f"/health/posyandu/{posyandu.pk}/").content.decode()
+    assert "Closed pregnancy records" in english and f"Miscarriage {today}" in english
+
+
+def test_pregnancy_of_another_posyandu_cannot_be_closed_through_this_one(
+    login_client, cadre, posyandu, make_child, operator, make_cadre
+):
+    pregnancy = _pregnant(cadre, posyandu, make_child)
+    other = services.posyandu_create(actor=operator, village=posyandu.village, name="Kenanga")
+    stranger = make_cadre(other, "kader.kenanga")
+    today = timezone.localdate().isoformat()
+    for client, pid in ((login_client(stranger), other.pk), (login_client(operator), posyandu.pk)):
+        r = client.post(
+            f"/health/posyandu/{pid}/pregnancies/{pregnancy.pk}/close/",
+            {"outcome": "delivered", "ended_on": today},
+        )
+        assert r.status_code == 404
+    pregnancy.refresh_from_db()
+    assert pregnancy.ended_on is None
+
+
+def _pdf_text(body: bytes) -> str:
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(body)
+        handle.flush()
+        return subprocess.run(
+            ["pdftotext", "-layout", handle.name, "-"], capture_output=True, text=True, check=True
+        ).stdout
+
+
+def test_rembuk_pdf_lists_figures_and_children_as_text(
+    login_client, cadre, posyandu, make_child, operator
+):
+    from smartkampung.audit.models import AuditEvent
+
+    # A name that would be markup if it were evaluated (raw text, a smart quote) stays as typed.
+    hostile = "Sari `Dewi` O'Neil"
+    child = _stunted(cadre, posyandu, make_child, full_name=hostile)
+    prevalence_recompute()
+    client = login_client(operator)
+    page = client.get(f"/health/villages/{posyandu.village_id}/").content.decode()
+    assert "Laporan rembuk stunting (PDF)" in page
+    answer = client.get(f"/health/villages/{posyandu.village_id}/rembuk-stunting.pdf")
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    assert answer.content.startswith(b"%PDF-")
+    text = _pdf_text(answer.content)
+    assert hostile in text and child.nik not in text
+    assert "Anak stunting" in text and "-2,55" in text and "100" in text  # Indonesian by default
+    events = AuditEvent.objects.filter(action="health.rembuk_export")
+    assert [e.data["format"] for e in events] == ["pdf"]
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = _pdf_text(
+        client.get(f"/health/villages/{posyandu.village_id}/rembuk-stunting.pdf").content
+    )
+    assert "Stunted children" in english and "-2.55" in english
+
+
+def test_rembuk_pdf_is_refused_to_who_may_not_see_children(
+    login_client, make_user, cadre, posyandu, make_child
+):
+    _stunted(cadre, posyandu, make_child)
+    camat = make_user(roles=[(Role.DISTRICT_OFFICER, "35.10.01")])
+    outsider = make_user(roles=[(Role.VILLAGE_OPERATOR, "35.10.02.2001")])
+    for user in (camat, outsider):
+        r = login_client(user).get(f"/health/villages/{posyandu.village_id}/rembuk-stunting.pdf")
+        assert r.status_code == 404
