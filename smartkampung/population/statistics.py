@@ -10,6 +10,7 @@ scoped variant for officials.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -107,15 +108,11 @@ def _birthdays_crossing_a_band(since: date, today: date) -> list[date]:
             year = day.year - years
             if year < 1:
                 continue
-            try:
+            with contextlib.suppress(ValueError):  # 29 February, in a year that had none
                 out.add(day.replace(year=year))
-            except ValueError:  # 29 February, in a year that had none
-                pass
             if (day.month, day.day) == (3, 1):
-                try:
+                with contextlib.suppress(ValueError):
                     out.add(date(year, 2, 29))
-                except ValueError:
-                    pass
     return sorted(out)
 
 
