@@ -527,6 +527,10 @@ SK_DEMO_SEEDERS.insert(
 SK_HEALTH_WELFARE_STATUS = os.environ.get(
     "SK_HEALTH_WELFARE_STATUS", "smartkampung.welfare.selectors.welfare_status_for_households"
 )
+# Logs the view of a household's welfare status shown on a health page or export (ADR 0082).
+SK_HEALTH_WELFARE_VIEW_LOG = os.environ.get(
+    "SK_HEALTH_WELFARE_VIEW_LOG", "smartkampung.welfare.services.welfare_view_log"
+)
 SK_DEMO_SEEDERS.append("smartkampung.health.demo.seed")
 
 # --- field ---

@@ -30,6 +30,7 @@ from .permissions import (
     can_read_children,
     can_record_at,
 )
+from .welfare import welfare_status_viewed
 
 
 def _region(code: str) -> Region:
@@ -115,6 +116,9 @@ def village_page(request: HttpRequest, code: str) -> HttpResponse:
     children = (
         selectors.stunted_children(actor=request.user, village=village) if reads_children else []
     )
+    welfare_status_viewed(
+        actor=request.user, children=children, village_code=code, reason=_("Stunted children list")
+    )
     series = selectors.prevalence_series(
         actor=request.user, area_kind=AreaKind.VILLAGE, area_code=code
     )
@@ -176,6 +180,14 @@ def _rembuk_audit(request: HttpRequest, village: Region, children: list[Any], ki
 
     audit.record(
         request.user, "health.rembuk_export", village, {"children": len(children), "format": kind}
+    )
+    welfare_status_viewed(
+        actor=request.user,
+        children=children,
+        village_code=village.code,
+        reason=_("Rembuk stunting report (PDF)")
+        if kind == "pdf"
+        else _("Rembuk stunting report (XLSX)"),
     )
 
 

@@ -3,7 +3,11 @@
 ``settings.SK_HEALTH_WELFARE_STATUS`` names a callable
 ``(*, actor, household_ids) -> dict[int, WelfareStatus]`` (the welfare app's
 ``welfare_status_for_households``), whose values have ``in_register``, ``decile`` and
-``programmes``. Empty (the default): status unknown, shown as "—". No import runs upward.
+``programmes``. Empty: status unknown, shown as "—". No import runs upward.
+
+Welfare status is sensitive: a page or export that shows it logs the view in the household's
+access log through ``settings.SK_HEALTH_WELFARE_VIEW_LOG`` (the welfare app's
+``welfare_view_log``; empty: nothing to log, since no status was shown).
 """
 
 from __future__ import annotations
@@ -55,3 +59,27 @@ def welfare_status(*, actor: Any, household_ids: Iterable[int]) -> dict[int, Hou
             programmes=tuple(str(p) for p in (getattr(status, "programmes", None) or ())),
         )
     return result
+
+
+def welfare_status_viewed(
+    *, actor: Any, children: Iterable[Any], village_code: str, reason: str, channel: str = "web"
+) -> None:
+    """Log that ``actor`` was shown the welfare status of these rows' households (rows with a
+    ``welfare`` and a ``child``, as ``stunted_children`` returns); unknown statuses are not
+    logged (nothing of the register was shown)."""
+    path = getattr(settings, "SK_HEALTH_WELFARE_VIEW_LOG", "")
+    ids = sorted(
+        {
+            row.child.household_id
+            for row in children
+            if row.child.household_id and row.welfare.in_register is not None
+        }
+    )
+    if path and ids:
+        import_string(path)(
+            actor=actor,
+            household_ids=ids,
+            village_code=village_code,
+            reason=reason,
+            channel=channel,
+        )
