@@ -447,7 +447,7 @@ def counter(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     filters=ResidentFilters(search=form.cleaned_data["q"].strip()),
                     roles=frozenset(COUNTER_ROLES),
-                )[:20]
+                ).select_related("village")[:20]
             )
         except DomainError as exc:  # e.g. a name search shorter than the register allows
             error = exc.message
