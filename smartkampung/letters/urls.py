@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalogue, hub, issued, overview, requests
+from .views import attachments, catalogue, hub, issued, overview, requests
 
 app_name = "letters"
 urlpatterns = [
@@ -18,10 +18,18 @@ urlpatterns = [
         requests.request_action,
         name="request_action",
     ),
-    path("attachments/<int:attachment_id>/", requests.attachment_download, name="attachment"),
+    path("attachments/<int:attachment_id>/", attachments.attachment_download, name="attachment"),
+    path(
+        "attachments/<int:attachment_id>/view/", attachments.attachment_view, name="attachment_view"
+    ),
+    path(
+        "attachments/<int:attachment_id>/inline/",
+        attachments.attachment_inline,
+        name="attachment_inline",
+    ),
     path(
         "attachments/<int:attachment_id>/remove/",
-        requests.attachment_remove,
+        attachments.attachment_remove,
         name="attachment_remove",
     ),
     path("notifications/", requests.notifications, name="notifications"),
