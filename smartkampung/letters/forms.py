@@ -109,7 +109,8 @@ class LetterTypeForm(forms.Form):
         self.fields["body"].help_text = gettext(
             "Paragraphs separated by an empty line. Placeholders: %(placeholders)s and the "
             "field keys, in braces. A paragraph that is only {identity} or {fields} becomes a "
-            "table."
+            "table; {fields} lists the filled fields the body does not name. Every field is "
+            "printed: name it, or keep a {fields} paragraph."
         ) % {"placeholders": placeholders}
 
     @classmethod
