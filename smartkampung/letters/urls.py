@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, catalogue, hub, issued, overview, requests
+from .views import attachments, catalogue, hub, issued, officials, overview, requests
 
 app_name = "letters"
 urlpatterns = [
@@ -33,6 +33,7 @@ urlpatterns = [
         name="attachment_remove",
     ),
     path("notifications/", requests.notifications, name="notifications"),
+    path("officials/", officials.officials, name="officials"),
     # catalogue and certificates
     path("types/", catalogue.type_list, name="types"),
     path("types/new/", catalogue.type_create, name="type_create"),
