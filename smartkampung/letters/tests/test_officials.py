@@ -205,3 +205,37 @@ def test_staff_of_another_village_and_citizens_see_nothing(make_user, citizen, v
     assert (
         _client(citizen.user).get(f"/letters/officials/?village={village.code}").status_code == 404
     )
+
+
+# --- API --------------------------------------------------------------------------------------
+
+
+def test_the_api_keeps_the_list_with_the_same_rules(head, operator, village):
+    url = f"/api/v1/letters/officials/{village.code}"
+    client = _client(head)
+    created = client.post(
+        url,
+        {"name": "Budi Santoso, S.E.", "position": "Kepala Desa Sarongan", "user_id": head.pk},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["username"] == "kades.sarongan" and body["is_active"] is True
+    changed = client.put(
+        f"{url}/{body['id']}",
+        {"name": "Budi Santoso, S.E.", "position": "Plt. Kepala Desa Sarongan"},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200 and changed.json()["position"] == "Plt. Kepala Desa Sarongan"
+    listed = _client(operator).get(url).json()
+    assert [o["name"] for o in listed] == ["Budi Santoso, S.E."]
+
+    before = _snapshot()
+    bad = client.post(url, {"name": "", "position": "Kades"}, content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["code"] == "official_invalid"
+    refused = _client(operator).post(
+        url, {"name": "Operator", "position": "Kades"}, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    assert _client(head).get("/api/v1/letters/officials/35.10.02.2001").status_code == 404
+    assert _snapshot() == before
