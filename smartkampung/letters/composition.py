@@ -1,7 +1,8 @@
 """From a letter type, a subject and the filled fields to the words on the page.
 
 The body is the officer's text with ``{placeholders}``; a line holding only ``{identity}`` or
-``{fields}`` becomes a table (the subject's identity, or the filled fields). Values are placed as
+``{fields}`` becomes a table (the subject's identity, or the filled fields the body does not
+name elsewhere). Every field is printed: by name or in ``{fields}``. Values are placed as
 plain text (the typesetter never interprets them). Everything is frozen into the letter's
 ``content`` at issue, so the PDF can always be made again exactly as it was.
 """
@@ -141,8 +142,13 @@ def compose_blocks(
     )
     for spec in field_specs:
         substitutions[spec.key] = values.get(spec.key, "")
+    # {fields} lists what the citizen entered that the body does not print by name, so a
+    # value is printed once: where the body places it, else in the table (ADR 0117).
+    named = body_placeholders(body)
     field_rows = tuple(
-        (spec.label, values[spec.key]) for spec in field_specs if values.get(spec.key)
+        (spec.label, values[spec.key])
+        for spec in field_specs
+        if values.get(spec.key) and spec.key not in named
     )
 
     blocks: list[Block] = []

@@ -60,7 +60,7 @@ DEFAULT_TYPES: list[dict[str, Any]] = [
             "Yang bertanda tangan di bawah ini {position}, Kecamatan {district}, {regency}, "
             "dengan ini menyatakan bahwa:\n\n{identity}\n\n"
             "adalah benar penduduk {village_kind} {village} yang menurut data dan pengetahuan "
-            "kami tergolong keluarga miskin/tidak mampu.\n\n"
+            "kami tergolong keluarga miskin/tidak mampu.\n\n{fields}\n\n"
             "Surat pernyataan ini diberikan untuk keperluan {keperluan}.\n\n"
             "Demikian surat pernyataan ini dibuat dengan sebenarnya untuk dipergunakan "
             "sebagaimana mestinya."
@@ -82,7 +82,7 @@ DEFAULT_TYPES: list[dict[str, Any]] = [
         "body": (
             OPENING + "\n\n{identity}\n\n"
             "adalah benar penduduk yang berdomisili di {alamat_domisili}, {village_kind} "
-            "{village}, Kecamatan {district}, {regency}.\n\n"
+            "{village}, Kecamatan {district}, {regency}.\n\n{fields}\n\n"
             "Surat keterangan ini diberikan untuk keperluan {keperluan}.\n\n" + CLOSING
         ),
         "sort_order": 20,
@@ -141,7 +141,7 @@ DEFAULT_TYPES: list[dict[str, Any]] = [
             OPENING + "\n\n{identity}\n\n"
             "adalah benar penduduk {village_kind} {village} yang mengajukan {jenis_permohonan}. "
             "Mohon yang bersangkutan dapat diberikan pelayanan sesuai ketentuan yang berlaku.\n\n"
-            + CLOSING
+            "{fields}\n\n" + CLOSING
         ),
         "sort_order": 40,
     },
@@ -209,6 +209,7 @@ DEFAULT_TYPES: list[dict[str, Any]] = [
         "body": (
             OPENING + "\n\n{identity}\n\n"
             "telah meninggal dunia pada tanggal {tanggal_meninggal} di {tempat_meninggal}.\n\n"
+            "{fields}\n\n"
             "Keterangan ini dibuat berdasarkan laporan {nama_pelapor} "
             "({hubungan_pelapor}).\n\n" + CLOSING
         ),

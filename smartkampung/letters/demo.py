@@ -17,11 +17,12 @@ from smartkampung.accounts.models import User
 from smartkampung.regions.models import Region
 
 from .composition import signer_position
-from .models import LetterRequest, LetterType
+from .models import LetterRequest, LetterType, VillageOfficial
 from .services import requests as request_services
 from .services.catalogue import letter_types_install_defaults
 from .services.certificates import authority_get_or_create, signer_certificate_current
 from .services.letters import letter_revoke, letterhead_for
+from .services.officials import village_official_save
 
 REGENCY = "35.10"
 
@@ -146,11 +147,18 @@ def seed(*, write: Any = print) -> list[tuple[str, str, str, str]]:
         village = Region.objects.filter(code=code).select_related("parent__parent").first()
         if head is None or village is None:
             continue
+        position = signer_position(letterhead_for(village))
+        if not VillageOfficial.objects.filter(village_id=code, user=head).exists():
+            # The village's list of officials: the head's printed name and title (ADR 0118).
+            village_official_save(
+                actor=head,
+                village_code=code,
+                name=head.display_name,
+                position=position,
+                user_id=head.pk,
+            )
         signer_certificate_current(
-            user_id=head.pk,
-            village_code=code,
-            name=head.display_name,
-            position=signer_position(letterhead_for(village)),
+            user_id=head.pk, village_code=code, name=head.display_name, position=position
         )
         _seed_requests(slug, code)
         count = LetterRequest.objects.filter(village_id=code).count()

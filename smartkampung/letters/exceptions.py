@@ -17,6 +17,8 @@ class LetterErrorCode(StrEnum):
     DOCUMENT_MISSING = "document_missing"
     DOCUMENT_UNKNOWN = "document_unknown"
     TOO_MANY_ATTACHMENTS = "too_many_attachments"
+    ATTACHMENT_NOT_VIEWABLE = "attachment_not_viewable"
+    OFFICIAL_INVALID = "official_invalid"
     NOT_SIGNED = "letter_not_signed"
     ALREADY_REVOKED = "letter_already_revoked"
     SIGNING_FAILED = "signing_failed"

@@ -109,7 +109,8 @@ class LetterTypeForm(forms.Form):
         self.fields["body"].help_text = gettext(
             "Paragraphs separated by an empty line. Placeholders: %(placeholders)s and the "
             "field keys, in braces. A paragraph that is only {identity} or {fields} becomes a "
-            "table."
+            "table; {fields} lists the filled fields the body does not name. Every field is "
+            "printed: name it, or keep a {fields} paragraph."
         ) % {"placeholders": placeholders}
 
     @classmethod
@@ -257,3 +258,33 @@ class LetterRequestForm(forms.Form):
 
 class ResidentSearchForm(forms.Form):
     q = forms.CharField(label=_("NIK or name"), max_length=100, required=False)
+
+
+class VillageOfficialForm(forms.Form):
+    """One entry of the village's list of officials (ADR 0118)."""
+
+    name = forms.CharField(
+        label=_("Name as printed"),
+        max_length=150,
+        help_text=_("With degrees, as it stands under the signature: Hadi Sutrisno, S.Pd."),
+    )
+    position = forms.CharField(
+        label=_("Title as printed"),
+        max_length=150,
+        help_text=_("Kepala Desa Sarongan, Plt. Kepala Desa Sarongan, Sekretaris Desa …"),
+    )
+    nip = forms.CharField(label=_("Official number (NIP / NIPD)"), max_length=30, required=False)
+    user = forms.TypedChoiceField(
+        label=_("Login"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Letters this login signs carry the name and title above."),
+    )
+    is_active = forms.BooleanField(label=_("In office"), required=False, initial=True)
+
+    def __init__(self, *args: Any, logins: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user_field = self.fields["user"]
+        assert isinstance(user_field, forms.TypedChoiceField)
+        user_field.choices = [("", "—"), *logins]

@@ -25,6 +25,14 @@ ASSIGNABLE_ROLES = (
 )
 
 
+# Who keeps the village's list of officials, whose names and titles are printed on letters.
+OFFICIAL_KEEPERS = frozenset({Role.VILLAGE_HEAD, Role.VILLAGE_SECRETARY, Role.REGENCY_OFFICER})
+
+
+def can_keep_officials(actor: Any, village_code: str) -> bool:
+    return has_role(actor, OFFICIAL_KEEPERS, village_code)
+
+
 def regency_code_of(code: str) -> str:
     """``35.10.01.2001`` → ``35.10`` (the regency a village or district belongs to)."""
     return ".".join(code.split(".")[:2])

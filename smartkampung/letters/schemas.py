@@ -186,3 +186,19 @@ class NotificationOut(Schema):
     url: str
     created_at: dt.datetime
     read_at: dt.datetime | None
+
+
+class OfficialIn(Schema):
+    """One entry of the village's list of officials (ADR 0118)."""
+
+    name: str = Field(max_length=300)
+    position: str = Field(max_length=300)
+    nip: str = Field("", max_length=60)
+    user_id: int | None = None
+    is_active: bool = True
+
+
+class OfficialOut(OfficialIn):
+    id: int
+    village: str
+    username: str | None

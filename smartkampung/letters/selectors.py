@@ -35,12 +35,15 @@ from .models import (
     Notification,
     RequestStatus,
     SignerCertificate,
+    VillageOfficial,
 )
 from .permissions import (
     OVERVIEW_ROLES,
     SPM_LIST_ROLES,
     VILLAGE_LETTER_STAFF,
+    can_keep_officials,
     can_view_request,
+    can_view_village_letters,
     is_applicant,
     regency_code_of,
 )
@@ -392,3 +395,25 @@ def notification_list(*, actor: Any, unread_only: bool = False) -> QuerySet[Noti
         return Notification.objects.none()
     qs = Notification.objects.filter(user_id=actor.pk)
     return qs.filter(read_at__isnull=True) if unread_only else qs
+
+
+# --- the village's officials (ADR 0118) --------------------------------------------------------
+
+
+def village_official_list(*, actor: Any, village_code: str) -> QuerySet[VillageOfficial]:
+    """The village's officials, for its staff and the regency; NotFound for anyone else."""
+    if not (
+        can_view_village_letters(actor, village_code) or can_keep_officials(actor, village_code)
+    ):
+        raise NotFound(_("Not found."))
+    return VillageOfficial.objects.filter(village_id=village_code).select_related("user")
+
+
+def signing_official(*, village_code: str, user: Any) -> VillageOfficial | None:
+    """The village's entry for the account that signs, if it keeps one (used while issuing:
+    the signer's right to sign was checked by the caller)."""
+    if getattr(user, "pk", None) is None:
+        return None
+    return VillageOfficial.objects.filter(
+        village_id=village_code, user_id=user.pk, is_active=True
+    ).first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalogue, hub, issued, overview, requests
+from .views import attachments, catalogue, hub, issued, officials, overview, requests
 
 app_name = "letters"
 urlpatterns = [
@@ -18,13 +18,22 @@ urlpatterns = [
         requests.request_action,
         name="request_action",
     ),
-    path("attachments/<int:attachment_id>/", requests.attachment_download, name="attachment"),
+    path("attachments/<int:attachment_id>/", attachments.attachment_download, name="attachment"),
+    path(
+        "attachments/<int:attachment_id>/view/", attachments.attachment_view, name="attachment_view"
+    ),
+    path(
+        "attachments/<int:attachment_id>/inline/",
+        attachments.attachment_inline,
+        name="attachment_inline",
+    ),
     path(
         "attachments/<int:attachment_id>/remove/",
-        requests.attachment_remove,
+        attachments.attachment_remove,
         name="attachment_remove",
     ),
     path("notifications/", requests.notifications, name="notifications"),
+    path("officials/", officials.officials, name="officials"),
     # catalogue and certificates
     path("types/", catalogue.type_list, name="types"),
     path("types/new/", catalogue.type_create, name="type_create"),

@@ -32,8 +32,8 @@ from ..schemas import (
 )
 from ..services import requests as services
 from ..services.notifications import notifications_mark_read
+from ..views.attachments import attachment_download
 from ..views.issued import pdf_response
-from ..views.requests import attachment_download
 
 router = Router(tags=["letters"])
 

@@ -7,6 +7,7 @@ Split by sub-domain; import models from here (``from smartkampung.letters.models
 from .catalogue import DEFAULT_NUMBER_FORMAT, DocumentSpec, FieldKind, FieldSpec, LetterType
 from .letters import Letter, LetterStatus, NumberSequence
 from .notifications import Notification
+from .officials import VillageOfficial
 from .requests import (
     EDITABLE_STATUSES,
     OPEN_STATUSES,
@@ -37,4 +38,5 @@ __all__ = [
     "RequestEvent",
     "RequestStatus",
     "SignerCertificate",
+    "VillageOfficial",
 ]

@@ -227,6 +227,17 @@ def _validate(data: LetterTypeInput, *, regency_code: str, instance_pk: int | No
             % {"names": ", ".join("{" + n + "}" for n in unknown)},
             details={"unknown": unknown},
         )
+    unprinted = [f.key for f in data.fields if f.key not in used and "fields" not in used]
+    if unprinted:
+        # What the citizen enters is printed on the letter (ADR 0117).
+        raise _invalid(
+            _(
+                "The body never prints these fields: %(names)s. Name them in the text or add "
+                "a paragraph that is only {fields}."
+            )
+            % {"names": ", ".join("{" + n + "}" for n in unprinted)},
+            details={"unprinted": unprinted},
+        )
     for table in TABLE_LINES:
         marker = "{" + table + "}"
         for paragraph in re.split(r"\n\s*\n", data.body):

@@ -37,6 +37,7 @@ from ..models import Letter, LetterType
 from ..numbering import number_allocate
 from ..pdf import Block, LetterDocument, date_id, typeset
 from ..permissions import can_approve, can_view_village_letters
+from ..selectors import signing_official
 from ..signing import SignerIdentity, signing_backend
 
 TOKEN_BYTES = 24  # 192 bits: unguessable
@@ -77,7 +78,10 @@ def letter_create_numbered(
     """Number and store a letter (not yet signed). Runs inside the caller's transaction."""
     day = timezone.localdate(now)
     head = letterhead_for(village)
-    position = signer_position(head)
+    # The name and title the village wrote in its list of officials (ADR 0118); without an
+    # entry, the account's name and the title of the village's head.
+    official = signing_official(village_code=village.code, user=signer)
+    position = official.position if official else signer_position(head)
     allocated = number_allocate(village_code=village.code, letter_type=letter_type, day=day)
     blocks = compose_blocks(
         body=letter_type.body,
@@ -120,9 +124,11 @@ def letter_create_numbered(
             "date": date_id(day),
         },
         signer=signer,
-        signer_name=signer_name_for(getattr(signer, "display_name", "") or str(signer), position)[
-            :150
-        ],
+        signer_name=(
+            official.name
+            if official
+            else signer_name_for(getattr(signer, "display_name", "") or str(signer), position)
+        )[:150],
         signer_position=position,
     )
 

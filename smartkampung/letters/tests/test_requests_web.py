@@ -150,6 +150,45 @@ def test_counter_search_finds_residents_of_the_village(citizen, operator):
     assert "Siti Aminah" in html and citizen.nik not in html
 
 
+def test_counter_search_tells_two_residents_of_the_same_name_apart(citizen, operator, village):
+    """Two Siti Aminah in one village: each row carries her own birth date, RT/RW and masked
+    NIK, in Indonesian and in English, and no full NIK reaches the page."""
+    import datetime as dt
+
+    from smartkampung.population.codes import Sex
+    from smartkampung.population.testing import make_resident
+
+    namesake = make_resident(
+        actor=operator,
+        village=village,
+        full_name="Siti Aminah",
+        sex=Sex.FEMALE,
+        birth_date=dt.date(1972, 11, 23),
+        rt="004",
+        rw="001",
+    )
+    client = _client(operator)
+    html = client.get("/letters/counter/", {"q": "Siti Aminah"}).content.decode()
+    rows = re.findall(r"<tr><td>Siti Aminah</td>(.*?)</tr>", html, re.S)
+    assert len(rows) == 2, html
+    by_id = {re.search(r"resident=(\d+)", row).group(1): row for row in rows}  # type: ignore[union-attr]
+    mine, hers = by_id[str(citizen.pk)], by_id[str(namesake.pk)]
+    assert "5 Juli 1990" in mine and "001/002" in mine
+    assert "23 November 1972" in hers and "004/001" in hers
+    assert f"{citizen.nik[:4]}" in mine and citizen.nik[-4:] in mine
+    assert namesake.nik[-4:] in hers and namesake.nik[-4:] not in mine
+    assert citizen.nik not in html and namesake.nik not in html
+    # the middle of the NIK (the birth date, DDMMYY) is not shown either
+    assert citizen.nik[6:12] not in html and namesake.nik[6:12] not in html
+
+    client.cookies["sk_language"] = "en"
+    english = client.get("/letters/counter/", {"q": "Siti Aminah"}).content.decode()
+    assert "Date of birth" in english and "5 July 1990" in english
+    assert "Tanggal lahir" in html
+    assert "Choose the letter for Siti Aminah, born 5 July 1990" in english
+    assert citizen.nik not in english and namesake.nik not in english
+
+
 def test_counter_search_too_short_is_a_message_not_an_error_page(citizen, operator):
     response = _client(operator).get("/letters/counter/", {"q": "a"})
     assert response.status_code == 422

@@ -9,8 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -374,36 +373,6 @@ def request_edit(request: HttpRequest, request_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def attachment_remove(request: HttpRequest, attachment_id: int) -> HttpResponse:
-    attachment = selectors.attachment_get(actor=request.user, attachment_id=attachment_id)
-    try:
-        services.letter_request_detach(actor=request.user, attachment_id=attachment.pk)
-    except NotFound:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("letters:request_edit", request_id=attachment.request_id)
-
-
-@login_required
-def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
-    """An attachment, streamed with its checked type, never rendered as active content."""
-    attachment = selectors.attachment_get(actor=request.user, attachment_id=attachment_id)
-    extension = {"image/jpeg": "jpg", "image/png": "png"}.get(attachment.content_type, "pdf")
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        as_attachment=True,
-        filename=f"lampiran-{attachment.request_id}-{attachment.document_key}.{extension}",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 # --- the village office -----------------------------------------------------------------------
 
 
@@ -447,7 +416,7 @@ def counter(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     filters=ResidentFilters(search=form.cleaned_data["q"].strip()),
                     roles=frozenset(COUNTER_ROLES),
-                )[:20]
+                ).select_related("village")[:20]
             )
         except DomainError as exc:  # e.g. a name search shorter than the register allows
             error = exc.message
