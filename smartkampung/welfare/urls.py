@@ -13,6 +13,7 @@ urlpatterns = [
     path("programmes/", views.programme_list, name="programmes"),
     path("programmes/<int:programme_id>/", views.programme_detail, name="programme"),
     path("enrol/", views.enrol, name="enrol"),
+    path("enrol/import/", views.enrolment_import_view, name="enrolment_import"),
     path("enrolments/", views.enrolment_list, name="enrolments"),
     path("proposals/", views.proposal_list, name="proposals"),
     path("proposals/<int:proposal_id>/", views.proposal_detail, name="proposal"),
