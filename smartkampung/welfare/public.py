@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Count
 
-from .models import AidProgramme, Enrolment, EnrolmentStatus
+from .models import AidProgramme, Enrolment, EnrolmentStatus, SpmOutsideRegister
 from .selectors import current_period
 
 
@@ -50,3 +50,16 @@ def programme_names(*, regency_code: str) -> list[tuple[str, str]]:
         .order_by("code")
         .values_list("code", "name")
     ]
+
+
+def spm_outside_register_by_village(*, regency_code: str, year: int) -> dict[str, int]:
+    """village code → SPMs issued in ``year`` to households outside the welfare register
+    (for the regency dashboard; counts only)."""
+    prefix = regency_code + "."
+    rows = (
+        SpmOutsideRegister.objects.filter(recorded_at__year=year)
+        .order_by()
+        .values_list("village_id")
+        .annotate(n=Count("pk"))
+    )
+    return {str(code): int(n) for code, n in rows if str(code).startswith(prefix)}
