@@ -6,6 +6,7 @@ app_name = "welfare"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("me/", views.my_status, name="me"),
     path("register/", views.register_list, name="register"),
     path("register/import/", views.register_import_view, name="register_import"),
     path("register/imports/<int:import_id>/", views.import_detail, name="import_detail"),

@@ -78,6 +78,31 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def my_status(request: HttpRequest) -> HttpResponse:
+    """A citizen's own household: in the welfare register or not, its decile, the programmes
+    it receives this month (the household itself may see it, ADR 0082). Not logged: the
+    access log records officials' views."""
+    household_id = selectors.own_household_id(actor=request.user)
+    if household_id is None:
+        raise NotFound()
+    status = selectors.welfare_status_for_households(
+        actor=request.user, household_ids=[household_id]
+    ).get(household_id)
+    if status is None:
+        raise NotFound()
+    names = {p.code: p.name for p in selectors.programme_list()}
+    return render(
+        request,
+        "welfare/me.html",
+        {
+            "status": status,
+            "period": selectors.current_period(),
+            "received": [(code, names.get(code, "")) for code in status.programmes],
+        },
+    )
+
+
+@login_required
 def register_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
     if not has_role_anywhere(actor, permissions.WELFARE_READ_ROLES):
