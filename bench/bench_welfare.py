@@ -29,6 +29,7 @@ from bench_population import SCALE_KEY, _client, _ensure_population, _user  # no
 from django.core.management import call_command
 from django.db import connection, transaction
 from harness import Harness
+from scale import BANYUWANGI
 
 from conftest import load_regions
 from smartkampung.accounts.models import Role
@@ -285,7 +286,7 @@ def _measure_enrolment_import(h: Harness, rng: random.Random, social: Any, *, qu
     the real service (shape check, red light, bulk write, audit) and rolled back, so that the
     generated data stay as they are."""
     size = 1_000 if quick else 5_000
-    pool = _candidates(rng, size * 3)
+    pool = _candidates(rng, size * 12)  # most random proposals are refused
     kept: list[rules.Candidate] = []
     seen: set[tuple[str, str, str]] = set()
     for c, j in zip(pool, rules.check(pool), strict=True):
@@ -321,7 +322,8 @@ def run(h: Harness, *, quick: bool = False) -> None:
     total = 120_000 if quick else 1_800_000
     h.context["welfare_residents"] = total
     load_regions()
-    _ensure_population(h, total)
+    # The population benchmark's generator, at the Banyuwangi scale (REGENCY above).
+    _ensure_population(h, BANYUWANGI, total)
     rng = random.Random(13)
     social = _user("bench.dinsos", Role.SOCIAL_OFFICER, REGENCY)
     _ensure_register(h, rng, social)
