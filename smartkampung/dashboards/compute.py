@@ -21,6 +21,7 @@ from smartkampung.letters import statistics as letter_statistics
 from smartkampung.projects import public as project_figures
 from smartkampung.regions.models import Level
 from smartkampung.regions.selectors import region_list
+from smartkampung.welfare import public as welfare_figures
 
 from .models import Section
 
@@ -80,14 +81,22 @@ def compute_rollout(*, regency_code: str, year: int, now: datetime) -> dict[str,
 
 
 def compute_services(*, regency_code: str, year: int, now: datetime) -> dict[str, Any]:
-    """Letters of ``year`` per village and month; per type with the median time to issue
+    """Letters of ``year`` per village and month (and the SPMs issued outside the welfare
+    register); per type with the median time to issue
     against the type's target, and the backlog, for the regency and each kecamatan (a median
     cannot be rolled up from villages, so it is computed per region)."""
     del now
     months = letter_statistics.letters_by_village_and_month(region_code=regency_code, year=year)
+    # SPMs issued to households outside the welfare register (issue 13: the regency sees them).
+    outside = welfare_figures.spm_outside_register_by_village(regency_code=regency_code, year=year)
+    villages: dict[str, dict[str, Any]] = {
+        code: {"months": counts} for code, counts in months.items()
+    }
+    for code, n in outside.items():
+        villages.setdefault(code, {"months": [0] * 12})["spm_outside"] = n
     regions = [regency_code, *district_codes(regency_code)]
     return {
-        "villages": {code: {"months": counts} for code, counts in months.items()},
+        "villages": villages,
         "regions": {
             code: {
                 "types": [

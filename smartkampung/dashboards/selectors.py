@@ -74,6 +74,7 @@ class VillageFigures:
     projects: dict[str, int] = field(default_factory=dict)
     flags: dict[str, int] = field(default_factory=dict)
     letters: list[int] = field(default_factory=lambda: [0] * 12)  # per month of the year
+    spm_outside: int = 0  # SPMs of the year issued outside the welfare register
 
     @property
     def letters_year(self) -> int:
@@ -143,6 +144,7 @@ def dashboard_data(*, actor: Any, region_code: str | None, year: int) -> Dashboa
                 projects=watched.get("projects", {}),
                 flags=watched.get("flags", {}),
                 letters=services.get("villages", {}).get(code, {}).get("months", [0] * 12),
+                spm_outside=services.get("villages", {}).get(code, {}).get("spm_outside", 0),
             )
         )
     prefix = region.code + "."

@@ -30,6 +30,7 @@ class Summary:
     letters: int
     spm: dict[str, Any] | None  # the SPM's count, median and target in this region
     backlog: dict[str, Any]
+    spm_outside: int = 0  # SPMs of the year issued outside the welfare register
 
     @property
     def target_share(self) -> float | None:
@@ -67,6 +68,7 @@ def summarise(data: DashboardData) -> Summary:
         letters=sum(v.letters_year for v in data.villages),
         spm=next((t for t in own.get("types", []) if t["code"] == SPM_CODE), None),
         backlog=own.get("backlog", {}),
+        spm_outside=sum(v.spm_outside for v in data.villages),
     )
 
 

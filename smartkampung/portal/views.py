@@ -30,6 +30,7 @@ from smartkampung.regions.models import Level, Region
 from . import figures, fiscal, opendata
 from .caching import cached
 from .health import published_growth
+from .welfare import published_aid
 
 
 def year_param(request: HttpRequest) -> int:
@@ -82,6 +83,7 @@ def _region_page(request: HttpRequest, region: Region) -> HttpResponse:
                 "parent_label": figures.region_label(region.parent) if region.parent else "",
                 "map_config": json.dumps(_map_config(region, year)),
                 "growth": published_growth(region_code=region.code),
+                "aid": published_aid(region_code=region.code),
             },
         )
 

@@ -15,6 +15,7 @@ from smartkampung.core.api import ERRORS
 from smartkampung.core.exceptions import NotFound, ValidationFailed
 from smartkampung.core.uploads import read_limited
 
+from . import enrolment_import as enrolment_reader
 from . import reports, rules, selectors, services
 from .models import AidProgramme, Enrolment, WelfareProposal
 from .permissions import SOCIAL_ROLES
@@ -22,6 +23,7 @@ from .schemas import (
     CandidateIn,
     CheckIn,
     DecisionIn,
+    EnrolmentImportOut,
     EnrolmentOut,
     ImportOut,
     JudgementOut,
@@ -149,6 +151,25 @@ def enrolment_create(request: HttpRequest, payload: CandidateIn) -> Status:
     enrolment = services.enrolment_create(actor=request.user, candidate=_candidate(payload))
     enrolment = Enrolment.objects.select_related("programme").get(pk=enrolment.pk)
     return Status(201, _enrolment_out(enrolment))
+
+
+@router.post(
+    "/enrolments/import",
+    response={201: EnrolmentImportOut, **ERRORS},
+    summary="Enrol from a CSV/XLSX (multipart 'file'): every row behind the red light, or none",
+)
+def enrolment_import(request: HttpRequest, file: File[UploadedFile]) -> Status:
+    data = read_limited(file, max_bytes=enrolment_reader.max_bytes())
+    result = services.enrolment_import(actor=request.user, data=data, file_name=file.name or "")
+    return Status(
+        201,
+        {
+            "rows": result.rows,
+            "created": result.created,
+            "review": result.review,
+            "unchanged": result.unchanged,
+        },
+    )
 
 
 @router.get("/enrolments", response={200: list[EnrolmentOut], **ERRORS}, summary="Recipients")

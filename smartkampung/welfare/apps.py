@@ -16,9 +16,22 @@ class WelfareConfig(AppConfig):
 
         from .permissions import can_view_any_welfare
 
-        if not can_view_any_welfare(request.user):
-            return []
-        return [NavItem(label=str(_("Welfare")), url=reverse("welfare:home"), order=35)]
+        if can_view_any_welfare(request.user):
+            return [NavItem(label=str(_("Welfare")), url=reverse("welfare:home"), order=35)]
+        from smartkampung.accounts.models import Role
+        from smartkampung.accounts.permissions import actor_grants
+
+        from .selectors import own_household_id
+
+        # Citizens (no staff role) see their own household's status; one query, theirs only.
+        grants = actor_grants(request.user)
+        if (
+            grants
+            and all(g.role == Role.CITIZEN for g in grants)
+            and own_household_id(actor=request.user) is not None
+        ):
+            return [NavItem(label=str(_("My welfare status")), url=reverse("welfare:me"), order=35)]
+        return []
 
     def letter_request_panels(
         self, request: HttpRequest, letter_request: object, page: dict[str, object]

@@ -10,6 +10,7 @@ from smartkampung.core.exceptions import Conflict, ValidationFailed
 class WelfareErrorCode(StrEnum):
     INVALID = "welfare_invalid"
     IMPORT_INVALID = "welfare_import_invalid"
+    ENROLMENT_IMPORT_INVALID = "enrolment_import_invalid"
     ENROLMENT_REFUSED = "enrolment_refused"
     PROPOSAL_STATE = "proposal_state"
     PAYMENT_REFUSED = "blt_payment_refused"

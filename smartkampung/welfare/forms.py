@@ -17,6 +17,10 @@ class RegisterImportForm(forms.Form):
     )
 
 
+class EnrolmentImportForm(forms.Form):
+    file = forms.FileField(label=_("Enrolment file (CSV or XLSX)"))
+
+
 class RegisterFilterForm(forms.Form):
     village = forms.ChoiceField(label=_("Village"), required=False)
     day = forms.DateField(

@@ -137,6 +137,13 @@ class ImportOut(Schema):
     report: list[dict[str, Any]]
 
 
+class EnrolmentImportOut(Schema):
+    rows: int
+    created: int
+    review: int
+    unchanged: int
+
+
 class OverlapOut(Schema):
     period: str
     programmes: list[str]

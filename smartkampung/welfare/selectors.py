@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from smartkampung.accounts.permissions import has_role, has_role_anywhere, scope_q
 from smartkampung.core.exceptions import NotFound
-from smartkampung.population.models import Household
+from smartkampung.population.models import Household, Resident, ResidentStatus
 
 from .models import (
     AidProgramme,
@@ -77,6 +77,20 @@ def _own_household_ids(actor: Any) -> set[int]:
         return {resident.household_id} if resident.household_id else set()
     except Exception:  # no linked resident
         return set()
+
+
+def own_household_id(*, actor: Any) -> int | None:
+    """The household of the citizen behind this login (a living resident), or None."""
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    row = (
+        Resident.objects.filter(
+            user_id=actor.pk, status__in=(ResidentStatus.ALIVE, ResidentStatus.MISSING)
+        )
+        .values_list("household_id", flat=True)
+        .first()
+    )
+    return int(row) if row else None
 
 
 def _visible_household_ids(actor: Any, household_ids: Iterable[int]) -> dict[int, str]:

@@ -25,10 +25,12 @@ from smartkampung.core.uploads import read_limited
 from smartkampung.population.importer import FileRefused
 from smartkampung.regions.models import Level, Region
 
+from . import enrolment_import as enrolment_reader
 from . import permissions, reports, rules, selectors, services
 from .forms import (
     DecisionForm,
     EnrolForm,
+    EnrolmentImportForm,
     PeriodForm,
     ProgrammeForm,
     ProposalForm,
@@ -71,6 +73,31 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_list_proposals": has_role_anywhere(actor, permissions.PROPOSAL_READ_ROLES),
             "awaiting": list(selectors.proposals_awaiting(actor=actor)[:20]),
             "programmes": list(selectors.programme_list()),
+        },
+    )
+
+
+@login_required
+def my_status(request: HttpRequest) -> HttpResponse:
+    """A citizen's own household: in the welfare register or not, its decile, the programmes
+    it receives this month (the household itself may see it, ADR 0082). Not logged: the
+    access log records officials' views."""
+    household_id = selectors.own_household_id(actor=request.user)
+    if household_id is None:
+        raise NotFound()
+    status = selectors.welfare_status_for_households(
+        actor=request.user, household_ids=[household_id]
+    ).get(household_id)
+    if status is None:
+        raise NotFound()
+    names = {p.code: p.name for p in selectors.programme_list()}
+    return render(
+        request,
+        "welfare/me.html",
+        {
+            "status": status,
+            "period": selectors.current_period(),
+            "received": [(code, names.get(code, "")) for code in status.programmes],
         },
     )
 
@@ -354,6 +381,50 @@ def enrol(request: HttpRequest) -> HttpResponse:
         request,
         "welfare/enrol.html",
         {"form": form, "judgement": judgement},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_import_view(request: HttpRequest) -> HttpResponse:
+    """Enrol the recipients of a CSV/XLSX file: every row behind the red light, or nobody."""
+    actor = request.user
+    if not has_role_anywhere(actor, permissions.VILLAGE_WRITE_ROLES | permissions.SOCIAL_ROLES):
+        raise NotFound()
+    form = EnrolmentImportForm(request.POST or None, request.FILES or None)
+    errors: list[dict[str, Any]] = []
+    total = 0
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            data = read_limited(upload, max_bytes=enrolment_reader.max_bytes())
+            result = services.enrolment_import(actor=actor, data=data, file_name=upload.name or "")
+        except services.EnrolmentImportRefused as exc:
+            form.add_error(None, exc.message)
+            errors = list(exc.details or [])
+            total = exc.total
+        except (DomainError, FileRefused) as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(rows)d rows: %(created)d enrolled, %(review)d held for review, "
+                    "%(unchanged)d already enrolled."
+                )
+                % {
+                    "rows": result.rows,
+                    "created": result.created,
+                    "review": result.review,
+                    "unchanged": result.unchanged,
+                },
+            )
+            return redirect("welfare:enrolments")
+    return render(
+        request,
+        "welfare/enrolment_import.html",
+        {"form": form, "errors": errors, "total": total, "columns": enrolment_reader.COLUMNS},
         status=400 if form.errors else 200,
     )
 

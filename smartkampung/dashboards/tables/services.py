@@ -134,7 +134,11 @@ def letters_districts(data: DashboardData, params: Mapping[str, str]) -> Table:
 
 
 def letters_villages(data: DashboardData, params: Mapping[str, str]) -> Table:
-    villages = filter_villages(data.villages, params, {"issued": lambda v: v.letters_year})
+    villages = filter_villages(
+        data.villages,
+        params,
+        {"issued": lambda v: v.letters_year, "spm_outside": lambda v: v.spm_outside},
+    )
     days = data.rollout.get("service_days", 30)
     rows = [
         [
@@ -142,6 +146,7 @@ def letters_villages(data: DashboardData, params: Mapping[str, str]) -> Table:
             text(v.district_name),
             count(v.letters_year, _letters_url(data, v.code)),
             count(int(v.rollout.get("services_issued") or 0)),
+            count(v.spm_outside),
         ]
         for v in villages
     ]
@@ -153,7 +158,8 @@ def letters_villages(data: DashboardData, params: Mapping[str, str]) -> Table:
             Column(_("Kecamatan")),
             Column(_("Letters this year"), numeric=True),
             Column(_("Last %(days)s days") % {"days": days}, numeric=True),
+            Column(_("SPMs outside the welfare register"), numeric=True),
         ],
         rows=rows,
-        filters={k: params[k] for k in ("issued",) if params.get(k) in {"yes", "no"}},
+        filters={k: params[k] for k in ("issued", "spm_outside") if params.get(k) in {"yes", "no"}},
     )

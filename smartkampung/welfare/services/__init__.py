@@ -7,6 +7,7 @@ from .enrolment import (
     enrolment_review_decide,
     enrolment_withdraw,
 )
+from .enrolment_import import EnrolmentImportRefused, EnrolmentImportResult, enrolment_import
 from .payments import blt_payment_request
 from .programmes import programme_save, quota_set
 from .proposals import proposal_check, proposal_create, proposal_decide
@@ -14,10 +15,13 @@ from .register import RegisterImportRefused, register_import
 from .spm import spm_outside_register_record
 
 __all__ = [
+    "EnrolmentImportRefused",
+    "EnrolmentImportResult",
     "RegisterImportRefused",
     "blt_payment_request",
     "enrolment_check",
     "enrolment_create",
+    "enrolment_import",
     "enrolment_review_decide",
     "enrolment_withdraw",
     "programme_save",
