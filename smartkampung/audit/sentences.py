@@ -34,6 +34,13 @@ def _verbs() -> dict[str, str]:
         "population.resident_registered": _("%(actor)s registered %(target)s"),
         "population.resident_status": _("%(actor)s recorded a life event of %(target)s"),
         "population.resident_transfer": _("%(actor)s moved %(target)s to another village"),
+        "population.household_transfer": _(
+            "%(actor)s moved household %(target)s to another village"
+        ),
+        "population.transfer_requested": _("%(actor)s asked to transfer %(target)s"),
+        "population.transfer_accepted": _("%(actor)s accepted transfer %(target)s"),
+        "population.transfer_refused": _("%(actor)s refused transfer %(target)s"),
+        "population.transfer_cancelled": _("%(actor)s withdrew transfer %(target)s"),
         "population.resident_move_in": _("%(actor)s registered the move-in of %(target)s"),
         "population.activation_issue": _("%(actor)s issued an activation code for %(target)s"),
         "population.citizen_activate": _("%(actor)s activated the citizen login of %(target)s"),
