@@ -23,7 +23,13 @@ from smartkampung.core.navigation import collect_from_apps
 from .models import AuditEvent
 
 # Actions hidden unless asked for: a login says nothing about what was done.
-LOGIN_ACTIONS = ("accounts.login", "accounts.login_failed", "accounts.totp")
+LOGIN_ACTIONS = (
+    "accounts.login",
+    "accounts.login_failed",
+    "accounts.totp",
+    "accounts.lockout_unlocked",
+    "accounts.lockout_unlock_failed",
+)
 
 
 def _verbs() -> dict[str, str]:
@@ -65,6 +71,8 @@ def _verbs() -> dict[str, str]:
         "projects.flag_decide": _("%(actor)s decided on red flag %(target)s"),
         "accounts.login": _("%(actor)s logged in"),
         "accounts.login_failed": _("A login as %(actor)s failed"),
+        "accounts.lockout_unlocked": _("%(actor)s lifted their login lockout with their code"),
+        "accounts.lockout_unlock_failed": _("A lockout unlock with a wrong code failed"),
         "accounts.role_grant": _("%(actor)s granted a role to %(target)s"),
         "accounts.role_revoke": _("%(actor)s revoked a role of %(target)s"),
         "accounts.user_create": _("%(actor)s created the account %(target)s"),
