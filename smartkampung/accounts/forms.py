@@ -34,6 +34,23 @@ class TotpForm(forms.Form):
     )
 
 
+class LockoutUnlockForm(forms.Form):
+    """The lockout message's second chance: the authenticator code lifts the lock (ADR 0065)."""
+
+    username = forms.CharField(
+        label=_("Username or NIK"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    code = forms.CharField(
+        label=_("Authenticator code"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}
+        ),
+    )
+
+
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(
         label=_("Current password"),

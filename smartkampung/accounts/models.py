@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -114,6 +116,16 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"failed login {self.created_at:%Y-%m-%d %H:%M} from {self.address}"
+
+    @staticmethod
+    def user_key(user_id: int) -> str:
+        """The counter of an account's failed logins (password and second factor)."""
+        return hashlib.sha256(f"user:{user_id}".encode()).hexdigest()
+
+    @staticmethod
+    def unlock_key(user_id: int) -> str:
+        """The counter of an account's wrong codes at the lockout's unlock (ADR 0065)."""
+        return hashlib.sha256(f"unlock:{user_id}".encode()).hexdigest()
 
 
 class ApiToken(models.Model):

@@ -182,7 +182,7 @@ def user_for_login_name(name: str) -> User | None:
 
 
 def _user_key(user_id: int) -> str:
-    return _hashed(f"user:{user_id}")
+    return LoginFailure.user_key(user_id)
 
 
 def _account_key(username: str) -> str:
@@ -221,9 +221,18 @@ def login_failure_record(
         audit.record(None, "accounts.login_failed", None, {"username": shown, "reason": reason})
 
 
-def _lockout_guard(username: str, address: str | None, *, user: User | None = None) -> None:
+def _lockout_guard(
+    username: str,
+    address: str | None,
+    *,
+    user: User | None = None,
+    unlocked_user_id: int | None = None,
+) -> None:
     key = _user_key(user.pk) if user is not None else _account_key(username)
-    if _account_locked(key, address):
+    # A user who unlocked with their second factor (ADR 0065) is not held by the address's
+    # counter, which others behind the same address (a village office, a mobile NAT) fill.
+    exempt = unlocked_user_id is not None and key == _user_key(unlocked_user_id)
+    if _account_locked(key, None if exempt else address):
         raise LockedOut(
             _(
                 "Too many failed attempts. Logging in is blocked for %(minutes)d minutes; "
@@ -233,11 +242,18 @@ def _lockout_guard(username: str, address: str | None, *, user: User | None = No
         )
 
 
-def login_check_password(*, request: HttpRequest, username: str, password: str) -> User:
+def login_check_password(
+    *,
+    request: HttpRequest,
+    username: str,
+    password: str,
+    unlocked_user_id: int | None = None,
+) -> User:
     """First factor. Raises LockedOut while the account or address is locked, LoginRefused on
-    bad credentials (and counts the failure)."""
+    bad credentials (and counts the failure). ``unlocked_user_id``: the account this browser
+    unlocked with its second factor (``lockout_unlock``), which the address lock spares."""
     address = client_address(request)
-    _lockout_guard(username, address)
+    _lockout_guard(username, address, unlocked_user_id=unlocked_user_id)
     user = authenticate(request, username=username, password=password)
     if user is None or not isinstance(user, User):
         login_failure_record(username=username, address=address, reason="password")
@@ -248,15 +264,64 @@ def login_check_password(*, request: HttpRequest, username: str, password: str) 
     return user
 
 
-def login_check_second_factor(*, request: HttpRequest, user: User, code: str) -> None:
+def login_check_second_factor(
+    *, request: HttpRequest, user: User, code: str, unlocked_user_id: int | None = None
+) -> None:
     """Second factor for users with two-factor login on; a wrong code counts as a failure."""
     address = client_address(request)
-    _lockout_guard(user.username, address, user=user)
+    _lockout_guard(user.username, address, user=user, unlocked_user_id=unlocked_user_id)
     if not code or not totp_verify(user=user, code=code):
         login_failure_record(username=user.username, address=address, reason="totp", user=user)
         raise LoginRefused(
             _("The authenticator code is wrong."), code=AccountErrorCode.TOTP_INVALID
         )
+
+
+def _unlock_key(user: User | None, username: str) -> str:
+    """The counter of wrong unlock codes: its own, so that unlocking cannot be used to try
+    more authenticator codes than the login allows, and the login's counter stays as it is."""
+    if user is not None:
+        return LoginFailure.unlock_key(user.pk)
+    return _hashed("unlock:" + username.strip().lower())
+
+
+def lockout_unlock(*, request: HttpRequest, username: str, code: str) -> User:
+    """Lift a lockout with the second factor (ADR 0065): a user with two-factor login on who
+    gives a valid authenticator code clears their account's failure count, and their next
+    login from this browser is not held by the address's count. It does not log them in: the
+    password is still needed. Wrong codes are counted (SK_LOCKOUT_ACCOUNT_FAILURES per window)
+    and answered the same whether the name exists, has two-factor login or not."""
+    address = client_address(request)
+    user = user_for_login_name(username)
+    unlock_key = _unlock_key(user, username)
+    since = _window_start()
+    tries = LoginFailure.objects.filter(created_at__gte=since, account_key=unlock_key).count()
+    if tries >= settings.SK_LOCKOUT_ACCOUNT_FAILURES:
+        raise LockedOut(
+            _("Too many wrong codes. Try again in %(minutes)d minutes.")
+            % {"minutes": settings.SK_LOCKOUT_WINDOW_MINUTES}
+        )
+    valid = (
+        user is not None
+        and user.is_active
+        and user.totp_enabled
+        and totp_verify(user=user, code=code or "")
+    )
+    shown = mask_identifier(username) if username.strip().isdigit() else username[:150]
+    if not valid or user is None:
+        with transaction.atomic():
+            LoginFailure.objects.create(account_key=unlock_key, address=address)
+            audit.record(None, "accounts.lockout_unlock_failed", None, {"username": shown})
+        raise LoginRefused(
+            _("The authenticator code is wrong, or this account has no authenticator."),
+            code=AccountErrorCode.TOTP_INVALID,
+        )
+    with transaction.atomic():
+        cleared = LoginFailure.objects.filter(
+            account_key__in=[_user_key(user.pk), unlock_key]
+        ).delete()[0]
+        audit.record(user, "accounts.lockout_unlocked", user, {"failures_cleared": cleared})
+    return user
 
 
 def login_succeeded(*, user: User) -> None:

@@ -23,7 +23,9 @@ from smartkampung.core.navigation import collect_from_apps
 from smartkampung.core.pagination import paginate
 
 from . import selectors, services
+from .exceptions import LockedOut
 from .forms import (
+    LockoutUnlockForm,
     LoginForm,
     PasswordChangeForm,
     RoleGrantForm,
@@ -31,11 +33,13 @@ from .forms import (
     TotpForm,
     UserCreateForm,
 )
-from .models import User
-from .permissions import can_manage_users
+from .models import Role, User
+from .permissions import can_manage_users, has_role_anywhere
 
 PENDING_2FA_KEY = "sk_pending_2fa"
 PENDING_2FA_SECONDS = 300
+# The account this browser unlocked with its authenticator code (ADR 0065), for one window.
+UNLOCKED_KEY = "sk_unlocked"
 
 
 def _user(request: HttpRequest) -> User:
@@ -62,6 +66,7 @@ def _safe_next(request: HttpRequest) -> str:
 
 def _finish_login(request: HttpRequest, user: User) -> HttpResponse:
     services.login_succeeded(user=user)
+    request.session.pop(UNLOCKED_KEY, None)
     backend = getattr(user, "backend", None) or settings.AUTHENTICATION_BACKENDS[0]
     login(request, user, backend=backend)
     if user.must_change_password:
@@ -70,16 +75,44 @@ def _finish_login(request: HttpRequest, user: User) -> HttpResponse:
     return HttpResponseRedirect(_safe_next(request))
 
 
+def _unlocked_user_id(request: HttpRequest) -> int | None:
+    unlocked = request.session.get(UNLOCKED_KEY)
+    window = settings.SK_LOCKOUT_WINDOW_MINUTES * 60
+    if not unlocked or time.time() - unlocked.get("at", 0) > window:
+        return None
+    user_id = unlocked.get("user")
+    return user_id if isinstance(user_id, int) else None
+
+
+def _login_page(
+    request: HttpRequest, form: LoginForm, *, unlock_form: LockoutUnlockForm | None = None
+) -> HttpResponse:
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": _safe_next(request), "unlock_form": unlock_form},
+        status=400 if form.errors or (unlock_form and unlock_form.errors) else 200,
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
+    unlock_form = None
     if request.method == "POST" and form.is_valid():
         try:
             user = services.login_check_password(
                 request=request,
                 username=form.cleaned_data["username"],
                 password=form.cleaned_data["password"],
+                unlocked_user_id=_unlocked_user_id(request),
+            )
+        except LockedOut as exc:
+            form.add_error(None, exc.message)
+            # Offered to everyone, so the page tells nothing about the account (ADR 0065).
+            unlock_form = LockoutUnlockForm(
+                prefix="unlock", initial={"username": form.cleaned_data["username"]}
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -92,12 +125,29 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 }
                 return redirect(f"{reverse('accounts:login_2fa')}?next={_safe_next(request)}")
             return _finish_login(request, user)
-    return render(
-        request,
-        "accounts/login.html",
-        {"form": form, "next": _safe_next(request)},
-        status=400 if form.errors else 200,
-    )
+    return _login_page(request, form, unlock_form=unlock_form)
+
+
+@never_cache
+@require_POST
+def login_unlock_view(request: HttpRequest) -> HttpResponse:
+    """Lift a lockout with the authenticator code; the password is asked next, as usual."""
+    unlock_form = LockoutUnlockForm(request.POST, prefix="unlock")
+    if unlock_form.is_valid():
+        try:
+            user = services.lockout_unlock(
+                request=request,
+                username=unlock_form.cleaned_data["username"],
+                code=unlock_form.cleaned_data["code"],
+            )
+        except DomainError as exc:
+            unlock_form.add_error("code", exc.message)
+        else:
+            request.session[UNLOCKED_KEY] = {"user": user.pk, "at": int(time.time())}
+            messages.success(request, _("Unlocked. Log in with your password."))
+            return redirect(f"{reverse('accounts:login')}?next={_safe_next(request)}")
+    form = LoginForm(initial={"username": request.POST.get("unlock-username", "")[:150]})
+    return _login_page(request, form, unlock_form=unlock_form)
 
 
 @never_cache
@@ -117,7 +167,10 @@ def login_2fa_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.login_check_second_factor(
-                request=request, user=user, code=form.cleaned_data["code"]
+                request=request,
+                user=user,
+                code=form.cleaned_data["code"],
+                unlocked_user_id=_unlocked_user_id(request),
             )
         except DomainError as exc:
             form.add_error("code", exc.message)
@@ -125,6 +178,19 @@ def login_2fa_view(request: HttpRequest) -> HttpResponse:
             request.session.pop(PENDING_2FA_KEY, None)
             return _finish_login(request, user)
     return render(request, "accounts/login_2fa.html", {"form": form, "next": _safe_next(request)})
+
+
+@login_required
+def lockout_list(request: HttpRequest) -> HttpResponse:
+    """The village head's list of staff with failed logins (ADR 0065)."""
+    user = _user(request)
+    if not has_role_anywhere(user, {Role.VILLAGE_HEAD}):
+        raise NotFound()
+    return render(
+        request,
+        "accounts/lockout_list.html",
+        {"rows": selectors.lockout_watch_list(actor=user), "hours": selectors.LOCKOUT_WATCH_HOURS},
+    )
 
 
 @require_POST

@@ -23,7 +23,13 @@ from smartkampung.core.navigation import collect_from_apps
 from .models import AuditEvent
 
 # Actions hidden unless asked for: a login says nothing about what was done.
-LOGIN_ACTIONS = ("accounts.login", "accounts.login_failed", "accounts.totp")
+LOGIN_ACTIONS = (
+    "accounts.login",
+    "accounts.login_failed",
+    "accounts.totp",
+    "accounts.lockout_unlocked",
+    "accounts.lockout_unlock_failed",
+)
 
 
 def _verbs() -> dict[str, str]:
@@ -34,6 +40,13 @@ def _verbs() -> dict[str, str]:
         "population.resident_registered": _("%(actor)s registered %(target)s"),
         "population.resident_status": _("%(actor)s recorded a life event of %(target)s"),
         "population.resident_transfer": _("%(actor)s moved %(target)s to another village"),
+        "population.household_transfer": _(
+            "%(actor)s moved household %(target)s to another village"
+        ),
+        "population.transfer_requested": _("%(actor)s asked to transfer %(target)s"),
+        "population.transfer_accepted": _("%(actor)s accepted transfer %(target)s"),
+        "population.transfer_refused": _("%(actor)s refused transfer %(target)s"),
+        "population.transfer_cancelled": _("%(actor)s withdrew transfer %(target)s"),
         "population.resident_move_in": _("%(actor)s registered the move-in of %(target)s"),
         "population.activation_issue": _("%(actor)s issued an activation code for %(target)s"),
         "population.citizen_activate": _("%(actor)s activated the citizen login of %(target)s"),
@@ -58,6 +71,8 @@ def _verbs() -> dict[str, str]:
         "projects.flag_decide": _("%(actor)s decided on red flag %(target)s"),
         "accounts.login": _("%(actor)s logged in"),
         "accounts.login_failed": _("A login as %(actor)s failed"),
+        "accounts.lockout_unlocked": _("%(actor)s lifted their login lockout with their code"),
+        "accounts.lockout_unlock_failed": _("A lockout unlock with a wrong code failed"),
         "accounts.role_grant": _("%(actor)s granted a role to %(target)s"),
         "accounts.role_revoke": _("%(actor)s revoked a role of %(target)s"),
         "accounts.user_create": _("%(actor)s created the account %(target)s"),

@@ -15,7 +15,7 @@ from smartkampung.core.api import ERRORS
 from smartkampung.core.exceptions import NotFound, ValidationFailed
 
 from . import selectors, services
-from .models import Resident, ResidentStatus, ResidentViewLog
+from .models import Resident, ResidentStatus, ResidentViewLog, TransferRequest
 from .paging import SEARCH_COUNT_CAP
 from .schemas import (
     BirthIn,
@@ -30,12 +30,15 @@ from .schemas import (
     ResidentPageOut,
     ResidentPatch,
     StatisticsOut,
+    TransferDecisionIn,
     TransferIn,
+    TransferOut,
     event_out,
     household_out,
     member_out,
     resident_list_out,
     resident_out,
+    transfer_out,
 )
 
 router = Router(tags=["population"])
@@ -231,38 +234,111 @@ def resident_move_out(request: HttpRequest, resident_id: int, payload: EventIn) 
 
 @router.post(
     "/residents/{resident_id}/transfer",
-    response={200: ResidentOut, **ERRORS},
-    summary="Transfer to another village of the regency (a person or the whole household)",
+    response={201: TransferOut, **ERRORS},
+    summary="Ask to transfer a resident (or the whole household) to another village",
+    description=(
+        "Creates a transfer request that the receiving village accepts or refuses; nobody moves "
+        "until it accepts (status ``pending``). When the caller keeps the register of both "
+        "villages the move runs at once (status ``accepted``)."
+    ),
 )
-def resident_transfer(
-    request: HttpRequest, resident_id: int, payload: TransferIn
-) -> dict[str, Any]:
+def resident_transfer(request: HttpRequest, resident_id: int, payload: TransferIn) -> Any:
     actor = _actor(request)
     resident = selectors.resident_get(actor=actor, resident_id=resident_id)
     place = {"rt": payload.rt, "rw": payload.rw, "dusun": payload.dusun, "address": payload.address}
     if payload.whole_household:
         if resident.household is None:
             raise ValidationFailed(_("The resident has no household."), code="no_household")
-        services.household_transfer(
+        transfer = services.household_transfer(
             actor=actor,
             household=resident.household,
             to_village=payload.to_village,
             occurred_on=payload.occurred_on,
             details=payload.details,
+            resident=resident,
             **place,
         )
-        resident.refresh_from_db()
-        return resident_out(resident)
-    moved = services.resident_transfer(
-        actor=actor,
-        resident=resident,
-        to_village=payload.to_village,
-        occurred_on=payload.occurred_on,
-        kk_number=payload.kk_number,
-        details=payload.details,
-        **place,
-    )
-    return resident_out(moved)
+    else:
+        transfer = services.resident_transfer(
+            actor=actor,
+            resident=resident,
+            to_village=payload.to_village,
+            occurred_on=payload.occurred_on,
+            kk_number=payload.kk_number,
+            details=payload.details,
+            **place,
+        )
+    return Status(201, transfer_out(transfer))
+
+
+@router.get(
+    "/transfers",
+    response={200: list[TransferOut], **ERRORS},
+    summary="Transfer requests of the caller's villages",
+)
+def transfer_list(
+    request: HttpRequest,
+    direction: str = "",
+    status: str = "",
+    limit: int = 50,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """``direction=incoming`` (to be decided by the caller's village), ``outgoing`` (asked by
+    it) or both; ``status`` pending, accepted, refused or cancelled."""
+    if not 1 <= limit <= MAX_LIMIT or not 0 <= offset <= 100_000:
+        raise ValidationFailed(
+            _("limit must be from 1 to 200 and offset from 0 to 100000."), code="bad_limit"
+        )
+    if direction not in selectors.TRANSFER_DIRECTIONS:
+        raise ValidationFailed(_("direction must be incoming or outgoing."), code="bad_direction")
+    if status and status not in TransferRequest.Status.values:
+        raise ValidationFailed(_("Unknown status."), code="bad_status")
+    qs = selectors.transfer_list(actor=_actor(request), direction=direction, status=status)
+    return [transfer_out(t) for t in qs[offset : offset + limit]]
+
+
+@router.get("/transfers/{transfer_id}", response={200: TransferOut, **ERRORS}, summary="A transfer")
+def transfer_detail(request: HttpRequest, transfer_id: int) -> dict[str, Any]:
+    return transfer_out(selectors.transfer_get(actor=_actor(request), transfer_id=transfer_id))
+
+
+@router.post(
+    "/transfers/{transfer_id}/accept",
+    response={200: TransferOut, **ERRORS},
+    summary="Accept a transfer (the receiving village): the move runs now",
+)
+def transfer_accept(
+    request: HttpRequest, transfer_id: int, payload: TransferDecisionIn
+) -> dict[str, Any]:
+    actor = _actor(request)
+    transfer = selectors.transfer_get(actor=actor, transfer_id=transfer_id)
+    return transfer_out(services.transfer_accept(actor=actor, transfer=transfer, note=payload.note))
+
+
+@router.post(
+    "/transfers/{transfer_id}/refuse",
+    response={200: TransferOut, **ERRORS},
+    summary="Refuse a transfer (the receiving village), saying why; nobody moves",
+)
+def transfer_refuse(
+    request: HttpRequest, transfer_id: int, payload: TransferDecisionIn
+) -> dict[str, Any]:
+    actor = _actor(request)
+    transfer = selectors.transfer_get(actor=actor, transfer_id=transfer_id)
+    return transfer_out(services.transfer_refuse(actor=actor, transfer=transfer, note=payload.note))
+
+
+@router.post(
+    "/transfers/{transfer_id}/cancel",
+    response={200: TransferOut, **ERRORS},
+    summary="Withdraw a pending transfer (the origin village)",
+)
+def transfer_cancel(
+    request: HttpRequest, transfer_id: int, payload: TransferDecisionIn
+) -> dict[str, Any]:
+    actor = _actor(request)
+    transfer = selectors.transfer_get(actor=actor, transfer_id=transfer_id)
+    return transfer_out(services.transfer_cancel(actor=actor, transfer=transfer, note=payload.note))
 
 
 @router.get("/households", response={200: list[HouseholdOut], **ERRORS}, summary="Households")

@@ -18,6 +18,10 @@ class PopulationErrorCode(StrEnum):
     HOUSEHOLD_HAS_HEAD = "household_has_head"
     NOT_LIVING = "not_living"
     SAME_VILLAGE = "same_village"
+    # Transfers between villages (ADR 0064).
+    TRANSFER_PENDING = "transfer_pending"
+    TRANSFER_DECIDED = "transfer_decided"
+    TRANSFER_STALE = "transfer_stale"
     ACTIVATION_INVALID = "activation_invalid"
     IMPORT_INVALID = "import_invalid"
     IMPORT_FILE = "import_file"
@@ -51,3 +55,10 @@ class NumberUnavailable(RecordInvalid):
         self.field = field
         self.village_code = village_code
         self.audited = False
+
+
+class TransferConflict(Conflict):
+    """A transfer request that can no longer be decided as asked (already decided, or the
+    resident is no longer where the request found them)."""
+
+    code = PopulationErrorCode.TRANSFER_DECIDED

@@ -1,8 +1,9 @@
 """The register's part of the work inbox (``PopulationConfig.inbox_sections``).
 
 For those who keep the register (village operator, secretary): imports refused in the last
-30 days, and living residents whose data are incomplete — here, those in no household (no KK),
-which every letter and statistic needs. One query each.
+30 days, living residents whose data are incomplete — here, those in no household (no KK),
+which every letter and statistic needs — and transfers from other villages waiting for their
+decision (ADR 0064). One query each.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from django.utils.translation import gettext as _
 from smartkampung.accounts.permissions import has_role_anywhere, scope_q
 from smartkampung.core.inbox import InboxItem, InboxSection, first_with_total
 
-from .models import ImportJob
+from .models import ImportJob, TransferRequest
 from .permissions import REGISTER_WRITE_ROLES
-from .selectors import resident_list
+from .selectors import resident_list, transfer_list
 
 FAILED_IMPORT_DAYS = 30
 
@@ -38,7 +39,30 @@ def inbox_sections(actor: Any) -> list[InboxSection]:
     residents, incomplete = first_with_total(
         resident_list(actor=actor, roles=REGISTER_WRITE_ROLES).filter(household__isnull=True)
     )
+    transfers, incoming = first_with_total(
+        transfer_list(
+            actor=actor,
+            direction="incoming",
+            status=TransferRequest.Status.PENDING,
+            roles=REGISTER_WRITE_ROLES,
+        ).order_by("requested_at", "pk")
+    )
     return [
+        InboxSection(
+            key="population.transfers_incoming",
+            title=_("Transfers from other villages to accept or refuse"),
+            count=incoming,
+            url=reverse("population:transfer_list") + "#incoming",
+            items=tuple(
+                InboxItem(
+                    label=t.resident.full_name,
+                    url=reverse("population:transfer_list") + f"#transfer-{t.pk}",
+                    note=_("from %(village)s") % {"village": t.village.name},
+                )
+                for t in transfers
+            ),
+            order=29,
+        ),
         InboxSection(
             key="population.failed_imports",
             title=_("Resident imports refused (last 30 days)"),

@@ -45,6 +45,7 @@ __all__ = [
     "ResidentStatus",
     "ResidentViewLog",
     "Sex",
+    "TransferRequest",
     "VillageStatistics",
 ]
 
@@ -372,3 +373,100 @@ class VillageStatistics(models.Model):
 
     def __str__(self) -> str:
         return f"statistics {self.village_id}"
+
+
+class TransferRequest(models.Model):
+    """A move of a resident (or a whole household) into another village of the regency, asked
+    by the origin village and decided by the receiving one (ADR 0064). Until it is accepted
+    nobody moves; ``kk_number`` is the family card they join there (created if new), blank
+    for a whole household, which keeps its own."""
+
+    class Kind(models.TextChoices):
+        RESIDENT = "resident", _("One resident")
+        HOUSEHOLD = "household", _("Whole household")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the receiving village")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    resident = models.ForeignKey(
+        Resident,
+        on_delete=models.PROTECT,
+        related_name="transfer_requests",
+        verbose_name=_("resident"),
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transfer_requests",
+        verbose_name=_("household"),
+    )
+    village = models.ForeignKey(
+        "regions.Village",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("origin village"),
+    )
+    target_village = models.ForeignKey(
+        "regions.Village",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("receiving village"),
+    )
+    kk_number = models.CharField(_("KK number in the receiving village"), max_length=16, blank=True)
+    # The household they joined, set on acceptance.
+    target_household = models.ForeignKey(
+        Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    occurred_on = models.DateField(_("date of moving"))
+    rt = models.CharField(_("RT"), max_length=3)
+    rw = models.CharField(_("RW"), max_length=3)
+    dusun = models.CharField(_("dusun"), max_length=60, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    # Who accepted, refused or cancelled, when, and their note (a refusal must say why).
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("transfer request")
+        verbose_name_plural = _("transfer requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # One open request per person: a second one would move them twice.
+            models.UniqueConstraint(
+                fields=["resident"],
+                condition=Q(status="pending"),
+                name="transfer_one_pending_per_resident",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="resident") | Q(household__isnull=False),
+                name="transfer_household_kind_has_household",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["target_village", "status"], name="transfer_target_status"),
+            models.Index(fields=["village", "status"], name="transfer_origin_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"transfer {self.pk} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING

@@ -52,3 +52,20 @@ def is_own_record(actor: Any, resident: Any) -> bool:
         and resident.user_id is not None
         and resident.user_id == actor.pk
     )
+
+
+def can_decide_transfer(actor: Any, transfer: Any) -> bool:
+    """Accept or refuse a transfer: the register keepers of the RECEIVING village (ADR 0064)."""
+    return can_edit_register(actor, transfer.target_village_id)
+
+
+def can_cancel_transfer(actor: Any, transfer: Any) -> bool:
+    """Withdraw a pending transfer: the register keepers of the origin village."""
+    return can_edit_register(actor, transfer.village_id)
+
+
+def can_read_transfer(actor: Any, transfer: Any) -> bool:
+    """Both villages, and the officials above either, see a transfer."""
+    return can_read_register(actor, transfer.village_id) or can_read_register(
+        actor, transfer.target_village_id
+    )

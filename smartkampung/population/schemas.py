@@ -10,7 +10,7 @@ from ninja import Field, Schema
 
 from smartkampung.core.privacy import mask_identifier
 
-from .models import Household, LifeEvent, Resident
+from .models import Household, LifeEvent, Resident, TransferRequest
 from .validation import RESIDENT_FIELDS
 
 
@@ -88,6 +88,31 @@ class TransferIn(Schema):
     dusun: str = Field("", max_length=120)
     address: str = Field("", max_length=400)
     details: str = Field("", max_length=2000)
+
+
+class TransferDecisionIn(Schema):
+    note: str = Field("", max_length=2000, description="required to refuse: say why")
+
+
+class TransferOut(Schema):
+    id: int
+    kind: str = Field(..., description="resident or household")
+    status: str = Field(..., description="pending, accepted, refused or cancelled")
+    resident_id: int
+    resident_name: str
+    household_id: int | None
+    from_village: str
+    to_village: str
+    kk_masked: str = Field(..., description="the family card joined there; empty: a household")
+    occurred_on: date
+    rt: str
+    rw: str
+    dusun: str
+    address: str
+    reason: str
+    requested_at: datetime
+    decided_at: datetime | None
+    note: str
 
 
 class ResidentListOut(Schema):
@@ -297,4 +322,27 @@ def household_out(h: Household) -> dict[str, Any]:
         "rw": h.rw,
         "dusun": h.dusun,
         "address": h.address,
+    }
+
+
+def transfer_out(t: TransferRequest) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "kind": t.kind,
+        "status": t.status,
+        "resident_id": t.resident_id,
+        "resident_name": t.resident.full_name,
+        "household_id": t.household_id,
+        "from_village": t.village_id,
+        "to_village": t.target_village_id,
+        "kk_masked": mask_identifier(t.kk_number) if t.kk_number else "",
+        "occurred_on": t.occurred_on,
+        "rt": t.rt,
+        "rw": t.rw,
+        "dusun": t.dusun,
+        "address": t.address,
+        "reason": t.reason,
+        "requested_at": t.requested_at,
+        "decided_at": t.decided_at,
+        "note": t.note,
     }

@@ -2,8 +2,9 @@
 
 Public API for other apps (letters, portal, dashboards) — keep these signatures stable:
 ``resident_get``, ``resident_for_citizen``, ``resident_list``, ``household_get``,
-``household_list``, ``life_event_list``, ``statistics_for`` and the actor-free aggregate
-``population_statistics`` (re-exported from ``statistics``; no personal data).
+``household_list``, ``life_event_list``, ``transfer_list``, ``transfer_get``,
+``statistics_for`` and the actor-free aggregate ``population_statistics`` (re-exported from
+``statistics``; no personal data).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from .models import (
     Resident,
     ResidentStatus,
     ResidentViewLog,
+    TransferRequest,
 )
 from .permissions import (
     REGISTER_READ_ROLES,
@@ -276,6 +278,37 @@ def life_event_list(
     if kind:
         qs = qs.filter(kind=kind)
     return qs.select_related("resident", "village", "other_village").order_by("-occurred_on", "-id")
+
+
+TRANSFER_DIRECTIONS = ("incoming", "outgoing", "")
+
+
+def transfer_list(
+    *,
+    actor: Any,
+    direction: str = "",
+    status: str = "",
+    roles: frozenset[str] = REGISTER_READ_ROLES,
+) -> QuerySet[TransferRequest]:
+    """Transfer requests of the villages in the actor's scope: ``incoming`` (to be decided
+    by them), ``outgoing`` (asked by them) or both; newest first."""
+    incoming = scope_q(actor, roles, field="target_village")
+    outgoing = scope_q(actor, roles, field="village")
+    where = {"incoming": incoming, "outgoing": outgoing}.get(direction, incoming | outgoing)
+    qs = TransferRequest.objects.filter(where)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("resident", "household", "village", "target_village").order_by(
+        "-requested_at", "-id"
+    )
+
+
+def transfer_get(*, actor: Any, transfer_id: int) -> TransferRequest:
+    """One transfer request seen from either village (or above them); NotFound otherwise."""
+    transfer = transfer_list(actor=actor).filter(pk=transfer_id).first()
+    if transfer is None:
+        raise NotFound(_("Not found."))
+    return transfer
 
 
 def resident_history(*, actor: Any, resident: Resident) -> QuerySet[LifeEvent]:

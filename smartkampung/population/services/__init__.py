@@ -1,6 +1,7 @@
 """Writes to the population register (see the modules for the rules each one keeps).
 
-Public API: register and edit in ``residents``; life events in ``events``; the logged full view,
+Public API: register and edit in ``residents``; life events in ``events``; transfers between
+villages (asked by one village, decided by the other) in ``transfers``; the logged full view,
 activation codes and citizen accounts in ``access``; imports in ``imports``.
 """
 
@@ -12,11 +13,9 @@ from .access import (
 )
 from .events import (
     death_record,
-    household_transfer,
     move_in_register,
     move_out_record,
     resident_status_set,
-    resident_transfer,
 )
 from .residents import (
     birth_register,
@@ -24,6 +23,13 @@ from .residents import (
     require_edit,
     resident_register,
     resident_update,
+)
+from .transfers import (
+    household_transfer,
+    resident_transfer,
+    transfer_accept,
+    transfer_cancel,
+    transfer_refuse,
 )
 
 __all__ = [
@@ -42,4 +48,7 @@ __all__ = [
     "resident_status_set",
     "resident_transfer",
     "resident_update",
+    "transfer_accept",
+    "transfer_cancel",
+    "transfer_refuse",
 ]

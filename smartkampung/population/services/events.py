@@ -1,6 +1,7 @@
 """Life events: births and moves in (in ``residents``), deaths, moves out of the regency,
-transfers between villages, missing persons. Same rules as ``residents``: permission (404
-outside scope, 403 without the role), one transaction, statistics marked stale, audit last.
+missing persons; transfers between villages are in ``transfers``. Same rules as
+``residents``: permission (404 outside scope, 403 without the role), one transaction,
+statistics marked stale, audit last.
 """
 
 from __future__ import annotations
@@ -15,16 +16,13 @@ from django.utils.translation import gettext as _
 from smartkampung import audit
 from smartkampung.regions.models import Region
 
-from ..exceptions import PopulationError, PopulationErrorCode, RecordInvalid
+from ..exceptions import RecordInvalid
 from ..identity import normalise_name
-from ..models import LIVING_STATUSES, Household, LifeEventKind, Resident, ResidentStatus
+from ..models import LifeEventKind, Resident, ResidentStatus
 from ..statistics import mark_stale
-from ..validation import RESIDENT_FIELDS
 from .residents import (
-    HOUSEHOLD_FIELDS,
     _claim_head,
     _clean_or_raise,
-    _clean_place,
     _ensure_nik_free,
     _event_date,
     _household_for,
@@ -188,119 +186,3 @@ def resident_status_set(*, actor: Any, resident: Resident, missing: bool) -> Res
         resident.save(update_fields=["status", "status_changed_on", "updated_at"])
         audit.record(actor, "population.resident_status", resident, {"status": status})
     return resident
-
-
-@audited_number_refusals
-def resident_transfer(
-    *,
-    actor: Any,
-    resident: Resident,
-    to_village: Region | str,
-    occurred_on: Any,
-    kk_number: str,
-    rt: str,
-    rw: str,
-    dusun: str = "",
-    address: str = "",
-    details: str = "",
-) -> Resident:
-    """Move a resident to another village of the regency (recorded by the origin village).
-
-    They join the household ``kk_number`` in the destination (created if new) and keep their
-    record and history; both villages see the transfer."""
-    require_edit(actor, resident.village_id)
-    destination = _village(to_village)
-    if destination.code == resident.village_id:
-        raise PopulationError(
-            _("The resident already lives in this village."), code=PopulationErrorCode.SAME_VILLAGE
-        )
-    when = _event_date(occurred_on)
-    current = {name: getattr(resident, name) for name in RESIDENT_FIELDS if name != "kk_number"}
-    cleaned = _clean_or_raise(
-        {**current, "kk_number": kk_number, "rt": rt, "rw": rw, "dusun": dusun, "address": address}
-    )
-    with transaction.atomic():
-        locked = Resident.objects.select_for_update().get(pk=resident.pk)
-        _require_living(locked)
-        origin = locked.village_id
-        _release_head(locked)
-        household = _household_for(destination, cleaned["kk_number"], cleaned, actor=actor)
-        locked.village = destination
-        locked.household = household
-        for name in HOUSEHOLD_FIELDS:
-            setattr(locked, name, cleaned[name])
-        locked.save()
-        _claim_head(household, locked)
-        _record_event(
-            actor=actor,
-            kind=LifeEventKind.TRANSFER,
-            resident=locked,
-            village_code=destination.code,
-            other_village_code=origin,
-            occurred_on=when,
-            details=details,
-        )
-        _move_citizen_grant(locked, origin, destination)
-        mark_stale([origin, destination.code])
-        audit.record(
-            actor,
-            "population.resident_transfer",
-            locked,
-            {"from": origin, "to": destination.code},
-        )
-    return locked
-
-
-def household_transfer(
-    *,
-    actor: Any,
-    household: Household,
-    to_village: Region | str,
-    occurred_on: Any,
-    rt: str,
-    rw: str,
-    dusun: str = "",
-    address: str = "",
-    details: str = "",
-) -> Household:
-    """Move a whole household (its living members) to another village of the regency."""
-    require_edit(actor, household.village_id)
-    destination = _village(to_village)
-    if destination.code == household.village_id:
-        raise PopulationError(
-            _("The household already lives in this village."),
-            code=PopulationErrorCode.SAME_VILLAGE,
-        )
-    when = _event_date(occurred_on)
-    values = _clean_place({"rt": rt, "rw": rw, "dusun": dusun, "address": address})
-    with transaction.atomic():
-        locked = Household.objects.select_for_update().get(pk=household.pk)
-        origin = locked.village_id
-        members = list(locked.members.select_for_update().filter(status__in=LIVING_STATUSES))
-        locked.village = destination
-        for name, value in values.items():
-            setattr(locked, name, value)
-        locked.save()
-        for member in members:
-            member.village = destination
-            for name, value in values.items():
-                setattr(member, name, value)
-            member.save()
-            _record_event(
-                actor=actor,
-                kind=LifeEventKind.TRANSFER,
-                resident=member,
-                village_code=destination.code,
-                other_village_code=origin,
-                occurred_on=when,
-                details=details,
-            )
-            _move_citizen_grant(member, origin, destination)
-        mark_stale([origin, destination.code])
-        audit.record(
-            actor,
-            "population.household_transfer",
-            locked,
-            {"from": origin, "to": destination.code, "members": len(members)},
-        )
-    return locked

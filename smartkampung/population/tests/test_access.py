@@ -135,11 +135,11 @@ def test_death_switches_the_login_off(operator, resident) -> None:
     assert authenticate(username=resident.nik, password=PASSWORD) is None
 
 
-def test_transfer_moves_the_citizen_role(operator, resident, neighbour_village) -> None:
+def test_transfer_moves_the_citizen_role(operator, make_user, resident, neighbour_village) -> None:
     from smartkampung.population.testing import make_kk
 
     user = _activate(resident, services.activation_code_issue(actor=operator, resident=resident))
-    services.resident_transfer(
+    request = services.resident_transfer(
         actor=operator,
         resident=resident,
         to_village=neighbour_village,
@@ -148,6 +148,8 @@ def test_transfer_moves_the_citizen_role(operator, resident, neighbour_village) 
         rt="1",
         rw="1",
     )
+    receiving = make_user(roles=[(Role.VILLAGE_OPERATOR, neighbour_village.code)])
+    services.transfer_accept(actor=receiving, transfer=request)
     scopes = set(RoleAssignment.objects.filter(user=user).values_list("scope_id", flat=True))
     assert scopes == {neighbour_village.code}
 

@@ -13,7 +13,7 @@ from smartkampung.accounts.services import api_token_create
 from smartkampung.accounts.testing import snapshot_rows
 from smartkampung.core.privacy import mask_identifier
 from smartkampung.population import services
-from smartkampung.population.models import Household, Resident, ResidentViewLog
+from smartkampung.population.models import Household, Resident, ResidentViewLog, TransferRequest
 from smartkampung.population.testing import make_kk, make_resident, resident_data
 
 pytestmark = pytest.mark.django_db
@@ -153,7 +153,9 @@ def test_patch_death_and_events(operator, resident) -> None:
     assert sorted(e["kind"] for e in events) == ["death", "registered"]
 
 
-def test_births_move_ins_and_transfer(operator, village, neighbour_village, family) -> None:
+def test_births_move_ins_and_transfer(
+    operator, village, neighbour_village, family, make_user
+) -> None:
     client = api(operator)
     baby = _json(
         resident_data(
@@ -187,7 +189,17 @@ def test_births_move_ins_and_transfer(operator, village, neighbour_village, fami
         },
         content_type="application/json",
     )
-    assert moved.status_code == 200 and moved.json()["village"] == neighbour_village.code
+    # A request, not a move: the receiving village decides (ADR 0064).
+    assert moved.status_code == 201 and moved.json()["status"] == "pending"
+    family[2].refresh_from_db()
+    assert family[2].village_id == village.code
+    receiving = api(make_user(roles=[(Role.VILLAGE_OPERATOR, neighbour_village.code)]))
+    accepted = receiving.post(
+        f"{BASE}/transfers/{moved.json()['id']}/accept", {}, content_type="application/json"
+    )
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+    family[2].refresh_from_db()
+    assert family[2].village_id == neighbour_village.code
     kinds = {e["kind"] for e in client.get(f"{BASE}/events").json()}
     assert {"birth", "move_in", "transfer"} <= kinds
 
@@ -213,3 +225,88 @@ def test_me_for_citizen(operator, resident) -> None:
     assert body["views"][0]["reason"] == "cek" and body["views"][0]["viewer_roles"]
     assert api(user).get(f"{BASE}/residents").json()["items"] == []
     assert api(operator).get(f"{BASE}/me").status_code == 404
+
+
+def test_transfer_requests_through_the_api(
+    operator, resident, neighbour_village, make_user
+) -> None:
+    origin = api(operator)
+    receiving_user = make_user(roles=[(Role.VILLAGE_OPERATOR, neighbour_village.code)])
+    receiving = api(receiving_user)
+    asked = origin.post(
+        f"{BASE}/residents/{resident.pk}/transfer",
+        {
+            "to_village": neighbour_village.code,
+            "occurred_on": "2025-05-05",
+            "kk_number": make_kk(),
+            "rt": "1",
+            "rw": "1",
+            "details": "Bekerja",
+        },
+        content_type="application/json",
+    ).json()
+    assert asked["kind"] == "resident" and asked["reason"] == "Bekerja"
+    assert resident.nik not in str(asked)
+    listed = receiving.get(f"{BASE}/transfers?direction=incoming&status=pending").json()
+    assert [t["id"] for t in listed] == [asked["id"]]
+    assert origin.get(f"{BASE}/transfers?direction=incoming").json() == []
+    url = f"{BASE}/transfers/{asked['id']}"
+    before = snapshot_rows(Resident, Household, TransferRequest)
+    # The origin cannot accept; the receiving village cannot withdraw; a refusal needs a note;
+    # a stranger sees nothing; malformed input is a JSON 4xx. Nothing changes meanwhile.
+    stranger = api(make_user(roles=[(Role.VILLAGE_OPERATOR, "35.10.02.2001")]))
+    refusals = [
+        (
+            origin.post(f"{url}/accept", {}, content_type="application/json"),
+            403,
+            "permission_denied",
+        ),
+        (
+            receiving.post(f"{url}/cancel", {}, content_type="application/json"),
+            403,
+            "permission_denied",
+        ),
+        (
+            receiving.post(f"{url}/refuse", {"note": " "}, content_type="application/json"),
+            422,
+            "invalid_record",
+        ),
+        (stranger.post(f"{url}/accept", {}, content_type="application/json"), 404, "not_found"),
+        (stranger.get(url), 404, "not_found"),
+        (receiving.get(f"{BASE}/transfers?direction=sideways"), 422, "bad_direction"),
+        (receiving.get(f"{BASE}/transfers?status=lost"), 422, "bad_status"),
+        (
+            receiving.post(f"{url}/refuse", {"note": "x" * 2001}, content_type="application/json"),
+            422,
+            None,
+        ),
+    ]
+    for response, status, code in refusals:
+        body = response.json()
+        assert response.status_code == status and {"code", "message"} <= set(body)
+        assert code is None or body["code"] == code
+    assert snapshot_rows(Resident, Household, TransferRequest) == before
+    refused = receiving.post(
+        f"{url}/refuse", {"note": "Tidak dikenal"}, content_type="application/json"
+    ).json()
+    assert (refused["status"], refused["note"]) == ("refused", "Tidak dikenal")
+    again = receiving.post(f"{url}/accept", {}, content_type="application/json")
+    assert again.status_code == 409 and again.json()["code"] == "transfer_decided"
+    resident.refresh_from_db()
+    assert resident.village_id == operator.role_assignments.get().scope_id
+    # Withdrawn by the origin.
+    second = origin.post(
+        f"{BASE}/residents/{resident.pk}/transfer",
+        {
+            "to_village": neighbour_village.code,
+            "occurred_on": "2025-05-05",
+            "kk_number": make_kk(),
+            "rt": "1",
+            "rw": "1",
+        },
+        content_type="application/json",
+    ).json()
+    cancelled = origin.post(
+        f"{BASE}/transfers/{second['id']}/cancel", {}, content_type="application/json"
+    )
+    assert cancelled.json()["status"] == "cancelled"

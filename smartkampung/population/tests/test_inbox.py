@@ -50,7 +50,7 @@ def test_operator_sees_refused_imports_and_residents_without_family_card(
     )
     assert incomplete.items[0].url == f"/population/residents/{resident.pk}/edit/"
     user = User.objects.get(pk=operator.pk)
-    with django_assert_num_queries(3):  # grants, imports, residents
+    with django_assert_num_queries(4):  # grants, transfers, imports, residents
         inbox_sections(user)
     # Another village's operator sees neither; a treasurer has no register work.
     other = make_user(roles=[(Role.VILLAGE_OPERATOR, other_village.code)])
@@ -58,3 +58,32 @@ def test_operator_sees_refused_imports_and_residents_without_family_card(
     assert _sections(other)["population.incomplete"].count == 0
     treasurer = make_user(roles=[(Role.VILLAGE_TREASURER, village.code)])
     assert _sections(treasurer) == {}
+
+
+def test_receiving_operator_sees_transfers_waiting_for_them(
+    operator: User, village: Any, neighbour_village: Any, make_user: Any
+) -> None:
+    from datetime import date
+
+    from smartkampung.population import services
+    from smartkampung.population.testing import make_kk
+
+    resident = make_resident(actor=operator, village=village)
+    request = services.resident_transfer(
+        actor=operator,
+        resident=resident,
+        to_village=neighbour_village,
+        occurred_on=date(2025, 6, 1),
+        kk_number=make_kk(),
+        rt="1",
+        rw="1",
+    )
+    receiving = make_user(roles=[(Role.VILLAGE_OPERATOR, neighbour_village.code)])
+    section = _sections(receiving)["population.transfers_incoming"]
+    assert section.count == 1
+    assert section.items[0].label == resident.full_name
+    assert section.items[0].url.endswith(f"#transfer-{request.pk}")
+    # The origin asked: nothing for it to decide.
+    assert _sections(operator)["population.transfers_incoming"].count == 0
+    services.transfer_refuse(actor=receiving, transfer=request, note="Tidak dikenal")
+    assert _sections(receiving)["population.transfers_incoming"].count == 0

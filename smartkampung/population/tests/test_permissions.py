@@ -22,6 +22,7 @@ from smartkampung.population.models import (
     LifeEvent,
     Resident,
     ResidentViewLog,
+    TransferRequest,
 )
 from smartkampung.population.testing import make_kk, resident_data
 
@@ -65,7 +66,7 @@ WRITES = {
 
 def _everything() -> Any:
     return snapshot_rows(
-        Resident, Household, LifeEvent, ActivationCode, ResidentViewLog, AuditEvent
+        Resident, Household, LifeEvent, ActivationCode, ResidentViewLog, TransferRequest, AuditEvent
     )
 
 

@@ -139,7 +139,7 @@ def test_citizen_sees_own_record_and_household_only(operator, family, make_user)
 
 
 def test_transfer_shows_in_both_villages(operator, resident, neighbour_village, make_user) -> None:
-    services.resident_transfer(
+    request = services.resident_transfer(
         actor=operator,
         resident=resident,
         to_village=neighbour_village,
@@ -149,6 +149,7 @@ def test_transfer_shows_in_both_villages(operator, resident, neighbour_village, 
         rw="1",
     )
     other = make_user(roles=[(Role.VILLAGE_OPERATOR, neighbour_village.code)])
+    services.transfer_accept(actor=other, transfer=request)
     for actor in (operator, other):
         kinds = list(selectors.life_event_list(actor=actor).values_list("kind", flat=True))
         assert "transfer" in kinds

@@ -248,7 +248,7 @@ def test_move_out_then_move_in_keeps_one_history(operator, village, resident) ->
 
 
 def test_transfer_between_villages(operator, make_user, resident, neighbour_village) -> None:
-    moved = services.resident_transfer(
+    request = services.resident_transfer(
         actor=operator,
         resident=resident,
         to_village=neighbour_village,
@@ -257,6 +257,13 @@ def test_transfer_between_villages(operator, make_user, resident, neighbour_vill
         rt="3",
         rw="4",
     )
+    # Asked, not moved: the receiving village decides (ADR 0064).
+    assert request.status == "pending"
+    resident.refresh_from_db()
+    assert resident.village_id == "35.10.01.2001"
+    other = make_user(roles=[(Role.VILLAGE_OPERATOR, neighbour_village.code)])
+    services.transfer_accept(actor=other, transfer=request)
+    moved = Resident.objects.get(pk=resident.pk)
     assert moved.village_id == neighbour_village.code
     assert (moved.rt, moved.rw) == ("003", "004")
     event = moved.life_events.get(kind=LifeEventKind.TRANSFER)
@@ -264,12 +271,13 @@ def test_transfer_between_villages(operator, make_user, resident, neighbour_vill
     # The origin operator no longer sees the resident; the destination's does.
     with pytest.raises(NotFound):
         services.resident_update(actor=operator, resident=moved, changes={"dusun": "Krajan"})
-    other = make_user(roles=[(Role.VILLAGE_OPERATOR, neighbour_village.code)])
     services.resident_update(actor=other, resident=moved, changes={"dusun": "Krajan"})
 
 
-def test_household_transfer_moves_every_living_member(operator, family, other_village) -> None:
-    household = services.household_transfer(
+def test_household_transfer_moves_every_living_member(
+    operator, make_user, family, other_village
+) -> None:
+    request = services.household_transfer(
         actor=operator,
         household=family[0].household,
         to_village=other_village,
@@ -277,6 +285,10 @@ def test_household_transfer_moves_every_living_member(operator, family, other_vi
         rt="1",
         rw="1",
     )
+    assert not LifeEvent.objects.filter(kind=LifeEventKind.TRANSFER).exists()
+    receiving = make_user(roles=[(Role.VILLAGE_OPERATOR, other_village.code)])
+    services.transfer_accept(actor=receiving, transfer=request)
+    household = Household.objects.get(pk=family[0].household_id)
     assert household.village_id == other_village.code
     assert set(household.members.values_list("village_id", flat=True)) == {other_village.code}
     assert LifeEvent.objects.filter(kind=LifeEventKind.TRANSFER).count() == 3

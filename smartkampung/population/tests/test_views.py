@@ -17,7 +17,7 @@ from smartkampung.accounts.testing import snapshot_rows
 from smartkampung.core.privacy import mask_identifier
 from smartkampung.population import services
 from smartkampung.population.importer import records_to_csv
-from smartkampung.population.models import ImportJob, Resident, ResidentViewLog
+from smartkampung.population.models import ImportJob, Resident, ResidentViewLog, TransferRequest
 from smartkampung.population.testing import make_resident, resident_data
 
 from .test_import import family_records
@@ -127,7 +127,9 @@ def test_village_head_reads_but_cannot_edit(make_user, resident, login_client) -
     assert resident.status == "alive"
 
 
-def test_death_and_transfer_forms(operator, family, login_client, neighbour_village) -> None:
+def test_death_and_transfer_forms(
+    operator, family, login_client, neighbour_village, make_user
+) -> None:
     client = login_client(operator)
     head, wife, child = family
     response = client.post(
@@ -144,12 +146,68 @@ def test_death_and_transfer_forms(operator, family, login_client, neighbour_vill
             "rt": "2",
             "rw": "3",
         },
+        follow=True,
     )
-    assert response.status_code == 302
+    # A request is sent; nobody moves until the receiving village accepts (ADR 0064).
+    assert response.redirect_chain[-1][0] == "/population/transfers/"
+    assert "Permintaan terkirim" in response.content.decode()
+    child.refresh_from_db()
+    assert child.village_id != neighbour_village.code
+    receiving = make_user(roles=[(Role.VILLAGE_OPERATOR, neighbour_village.code)])
+    inbox = login_client(receiving).get("/population/transfers/")
+    assert wife.full_name in inbox.content.decode()
+    request = TransferRequest.objects.get()
+    assert (
+        login_client(receiving).post(f"/population/transfers/{request.pk}/accept/").status_code
+        == 302
+    )
     child.refresh_from_db()
     assert child.village_id == neighbour_village.code  # moved with the household
     head.refresh_from_db()
     assert head.village_id != neighbour_village.code  # the dead stay where they died
+
+
+def test_transfer_page_in_both_languages_and_refusal_without_note(
+    operator, resident, login_client, neighbour_village, make_user
+) -> None:
+    request = services.resident_transfer(
+        actor=operator,
+        resident=resident,
+        to_village=neighbour_village,
+        occurred_on=date(2025, 6, 1),
+        kk_number="3510010101250099",
+        rt="1",
+        rw="1",
+    )
+    receiving = make_user(roles=[(Role.VILLAGE_OPERATOR, neighbour_village.code)])
+    client = login_client(receiving)
+    indonesian = client.get("/population/transfers/").content.decode()
+    assert "Menunggu keputusan Anda" in indonesian and "KK baru" in indonesian
+    english = login_client(receiving)
+    english.cookies["sk_language"] = "en"
+    page = english.get("/population/transfers/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Waiting for your decision" in page and "New household" in page
+    # Refusing without saying why is refused, and nothing changes.
+    before = snapshot_rows(Resident, TransferRequest)
+    response = client.post(f"/population/transfers/{request.pk}/refuse/", {"note": ""}, follow=True)
+    assert snapshot_rows(Resident, TransferRequest) == before
+    assert "Sebutkan alasan kepindahan ditolak." in response.content.decode()
+    # The origin may not accept its own request; a stranger gets a 404.
+    assert (
+        login_client(operator).post(f"/population/transfers/{request.pk}/accept/").status_code
+        == 403
+    )
+    stranger = make_user(roles=[(Role.VILLAGE_OPERATOR, "35.10.02.2001")])
+    assert (
+        login_client(stranger).post(f"/population/transfers/{request.pk}/accept/").status_code
+        == 404
+    )
+    assert snapshot_rows(Resident, TransferRequest) == before
+    client.post(f"/population/transfers/{request.pk}/refuse/", {"note": "Tidak dikenal"})
+    request.refresh_from_db()
+    assert request.status == "refused"
+    resident.refresh_from_db()
+    assert resident.village_id == operator.role_assignments.get().scope_id
 
 
 def test_activation_code_is_shown_once_not_stored(operator, resident, login_client) -> None:

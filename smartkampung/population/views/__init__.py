@@ -15,6 +15,7 @@ from .residents import (
     resident_transfer,
 )
 from .statistics import statistics, statistics_home
+from .transfers import transfer_decide, transfer_list
 
 __all__ = [
     "activate",
@@ -38,4 +39,6 @@ __all__ = [
     "resident_transfer",
     "statistics",
     "statistics_home",
+    "transfer_decide",
+    "transfer_list",
 ]

@@ -288,15 +288,16 @@ def resident_transfer(request: HttpRequest, resident_id: int) -> HttpResponse:
         place = {k: data.get(k) or "" for k in ("rt", "rw", "dusun", "address", "details")}
         try:
             if data["whole_household"] and resident.household is not None:
-                services.household_transfer(
+                transfer = services.household_transfer(
                     actor=user,
                     household=resident.household,
                     to_village=data["to_village"],
                     occurred_on=data["occurred_on"],
+                    resident=resident,
                     **place,
                 )
             else:
-                services.resident_transfer(
+                transfer = services.resident_transfer(
                     actor=user,
                     resident=resident,
                     to_village=data["to_village"],
@@ -307,6 +308,17 @@ def resident_transfer(request: HttpRequest, resident_id: int) -> HttpResponse:
         except DomainError as exc:
             add_record_errors(form, exc)
         else:
+            if transfer.is_pending:
+                # Nobody moves until the receiving village accepts (ADR 0064).
+                messages.success(
+                    request,
+                    _(
+                        "Request sent: %(village)s accepts or refuses the transfer; until then "
+                        "the resident stays in this village."
+                    )
+                    % {"village": transfer.target_village.name},
+                )
+                return redirect("population:transfer_list")
             messages.success(request, _("The transfer has been recorded."))
             return redirect(reverse("population:resident_list") + f"?village={resident.village_id}")
     return render(
@@ -316,6 +328,11 @@ def resident_transfer(request: HttpRequest, resident_id: int) -> HttpResponse:
             "form": form,
             "resident": resident,
             "title": _("Transfer %(name)s to another village") % {"name": resident.full_name},
+            "intro": _(
+                "The receiving village is asked to accept the transfer; the resident stays "
+                "here until it does."
+            ),
+            "submit_label": _("Send the request"),
         },
         status=400 if form.errors else 200,
     )
