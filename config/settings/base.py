@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "smartkampung.welfare",
     "smartkampung.projects",
     "smartkampung.health",
+    "smartkampung.economy",
     "smartkampung.field",
     "smartkampung.dashboards",
     "smartkampung.portal",

@@ -1,0 +1,70 @@
+"""Reads of the economy app, always scoped to the acting user (out of scope → NotFound)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from smartkampung.accounts.permissions import scope_q
+from smartkampung.core.exceptions import NotFound
+
+from .models import CapitalPlacement, EnterpriseReport, VillageEnterprise
+from .permissions import READ_ROLES, can_read_enterprise, managed_enterprise_id
+
+
+def enterprise_list(*, actor: Any, village_code: str | None = None) -> QuerySet[VillageEnterprise]:
+    """Enterprises the actor may read: those in the scope of their official roles, and the one
+    they manage."""
+    visible = scope_q(actor, READ_ROLES)
+    own = managed_enterprise_id(actor)
+    if own is not None:
+        visible |= Q(pk=own)
+    qs = (
+        VillageEnterprise.objects.filter(visible)
+        .select_related("village")
+        .defer("village__boundary")
+    )
+    if village_code:
+        qs = qs.filter(village_id=village_code)
+    return qs.order_by("village_id", "name")
+
+
+def enterprise_get(*, actor: Any, enterprise_id: int) -> VillageEnterprise:
+    enterprise = (
+        VillageEnterprise.objects.select_related("village")
+        .defer("village__boundary")
+        .filter(pk=enterprise_id)
+        .first()
+    )
+    if enterprise is None or not can_read_enterprise(actor, enterprise):
+        raise NotFound(_("Enterprise not found."))
+    return enterprise
+
+
+def enterprise_managers(*, enterprise: VillageEnterprise) -> list[Any]:
+    """The managers with their residents (callers have checked the actor may see it)."""
+    return list(enterprise.managers.select_related("resident", "user").order_by("pk"))
+
+
+def enterprise_placements(*, enterprise: VillageEnterprise) -> list[CapitalPlacement]:
+    return list(enterprise.placements.order_by("-year"))
+
+
+def enterprise_reports(*, enterprise: VillageEnterprise) -> list[EnterpriseReport]:
+    return list(enterprise.reports.order_by("-year"))
+
+
+def report_get(*, actor: Any, report_id: int) -> EnterpriseReport:
+    report = EnterpriseReport.objects.select_related("enterprise").filter(pk=report_id).first()
+    if report is None or not can_read_enterprise(actor, report.enterprise):
+        raise NotFound(_("Report not found."))
+    return report
+
+
+def can_read_village(actor: Any, village_code: str) -> bool:
+    """Whether the actor's official roles cover the village (its page may be empty)."""
+    from smartkampung.accounts.permissions import has_role
+
+    return has_role(actor, READ_ROLES, village_code)

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "economy"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("villages/<str:code>/", views.village_page, name="village"),
+    path("enterprises/<int:enterprise_id>/", views.enterprise_page, name="enterprise"),
+    path("enterprises/<int:enterprise_id>/managers/", views.manager_add, name="manager_add"),
+    path("enterprises/<int:enterprise_id>/capital/", views.capital_place, name="capital_place"),
+    path("enterprises/<int:enterprise_id>/reports/", views.report_submit, name="report_submit"),
+    path("reports/<int:report_id>/check/", views.report_check, name="report_check"),
+]
