@@ -161,3 +161,94 @@ class EnterpriseReport(models.Model):
 
     def __str__(self) -> str:
         return f"report {self.enterprise_id} {self.year}"
+
+
+# --- local businesses (UMKM) and their products -----------------------------------------------
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the village")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class LocalBusiness(models.Model):
+    """A local business (UMKM) of a resident, registered by the village office or by the
+    citizen themself, and approved by the village before its products are listed."""
+
+    village = models.ForeignKey(
+        "regions.Village", on_delete=models.PROTECT, related_name="+", verbose_name=_("village")
+    )
+    owner = models.ForeignKey(
+        "population.Resident", on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    # KBLI 2020 (Klasifikasi Baku Lapangan Usaha Indonesia): five digits; the first two are
+    # the division, which names the sector (section letter, see economy.kbli).
+    kbli_code = models.CharField(_("KBLI code"), max_length=5)
+    sector = models.CharField(_("sector"), max_length=1)
+    # Nomor Induk Berusaha from OSS, 13 digits, if the business has one.
+    nib = models.CharField(_("NIB"), max_length=13, blank=True)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
+    )
+    decision_note = models.CharField(_("note"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("local business")
+        verbose_name_plural = _("local businesses")
+        ordering = ["village_id", "name"]
+        indexes = [models.Index(fields=["village", "status"]), models.Index(fields=["sector"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(models.Model):
+    """A product of a local business: price, a WhatsApp number the seller chose for buyers,
+    an optional photo (a re-encoded copy without metadata); listed once the village approved
+    it and its business."""
+
+    business = models.ForeignKey(LocalBusiness, on_delete=models.CASCADE, related_name="products")
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=120)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    price = money_field(_("price"))
+    # International form without "+": 628123456789 (wa.me links take this form).
+    whatsapp = models.CharField(_("WhatsApp number"), max_length=15)
+    photo = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("product")
+        ordering = ["business_id", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="economy_product_price_gte_0")
+        ]
+        indexes = [models.Index(fields=["village", "status", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def whatsapp_url(self) -> str:
+        return f"https://wa.me/{self.whatsapp}"

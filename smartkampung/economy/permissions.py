@@ -64,3 +64,37 @@ def can_view_overview(actor: Any, region_code: str) -> bool:
 
 def can_use_economy(actor: Any) -> bool:
     return has_role_anywhere(actor, READ_ROLES) or managed_enterprise_id(actor) is not None
+
+
+# --- local businesses (UMKM) ------------------------------------------------------------------
+
+# The village office keeps the register of local businesses and approves them and their products.
+BUSINESS_ROLES = frozenset({Role.VILLAGE_OPERATOR, Role.VILLAGE_SECRETARY, Role.VILLAGE_HEAD})
+
+
+def can_keep_businesses(actor: Any, village_code: str) -> bool:
+    return has_role(actor, BUSINESS_ROLES, village_code)
+
+
+def citizen_resident(actor: Any) -> Any:
+    """The living resident behind a citizen's login (holding the citizen role on their
+    village), else None: a citizen registers businesses only in their own name."""
+    if not has_role_anywhere(actor, {Role.CITIZEN}):
+        return None
+    from smartkampung.population.selectors import resident_for_citizen
+
+    resident = resident_for_citizen(user=actor)
+    if resident is None or not resident.is_living:
+        return None
+    if not has_role(actor, {Role.CITIZEN}, resident.village_id):
+        return None
+    return resident
+
+
+def is_business_owner(actor: Any, business: Any) -> bool:
+    resident = citizen_resident(actor)
+    return resident is not None and resident.pk == business.owner_id
+
+
+def can_read_business(actor: Any, business: Any) -> bool:
+    return can_keep_businesses(actor, business.village_id) or is_business_owner(actor, business)

@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 from smartkampung.accounts.permissions import scope_q
 from smartkampung.core.exceptions import NotFound
 
-from .models import CapitalPlacement, EnterpriseReport, VillageEnterprise
+from .models import (
+    ApprovalStatus,
+    CapitalPlacement,
+    EnterpriseReport,
+    LocalBusiness,
+    Product,
+    VillageEnterprise,
+)
 from .permissions import READ_ROLES, can_read_enterprise, managed_enterprise_id
 
 
@@ -68,3 +75,63 @@ def can_read_village(actor: Any, village_code: str) -> bool:
     from smartkampung.accounts.permissions import has_role
 
     return has_role(actor, READ_ROLES, village_code)
+
+
+# --- local businesses (UMKM) ------------------------------------------------------------------
+
+
+def business_list(*, actor: Any, village_code: str) -> QuerySet[LocalBusiness]:
+    """The village's businesses for its staff; a citizen's own businesses otherwise."""
+    from .permissions import can_keep_businesses, citizen_resident
+
+    qs = LocalBusiness.objects.filter(village_id=village_code).select_related("owner")
+    if can_keep_businesses(actor, village_code):
+        return qs.order_by("status", "name")
+    resident = citizen_resident(actor)
+    if resident is None:
+        return qs.none()
+    return qs.filter(owner=resident).order_by("name")
+
+
+def business_get(*, actor: Any, business_id: int) -> LocalBusiness:
+    from .permissions import can_read_business
+
+    business = LocalBusiness.objects.select_related("owner").filter(pk=business_id).first()
+    if business is None or not can_read_business(actor, business):
+        raise NotFound(_("Business not found."))
+    return business
+
+
+def product_get(*, actor: Any, product_id: int) -> Product:
+    from .permissions import can_read_business
+
+    product = Product.objects.select_related("business").filter(pk=product_id).first()
+    if product is None or not can_read_business(actor, product.business):
+        raise NotFound(_("Product not found."))
+    return product
+
+
+def market_products(*, village_code: str, search: str = "", limit: int = 200) -> list[Product]:
+    """Public: the approved products of approved businesses of a village (no actor; nothing
+    personal is selected: not the owner, only the business name and the seller's WhatsApp)."""
+    qs = Product.objects.filter(
+        village_id=village_code,
+        status=ApprovalStatus.APPROVED,
+        business__status=ApprovalStatus.APPROVED,
+    )
+    search = " ".join(search.split())[:60]
+    if search:
+        qs = qs.filter(name__icontains=search)
+    return list(
+        qs.select_related("business")
+        .only(
+            "name",
+            "description",
+            "price",
+            "whatsapp",
+            "photo",
+            "business__name",
+            "business__sector",
+        )
+        .order_by("name", "pk")[:limit]
+    )

@@ -12,4 +12,10 @@ urlpatterns = [
     path("enterprises/<int:enterprise_id>/capital/", views.capital_place, name="capital_place"),
     path("enterprises/<int:enterprise_id>/reports/", views.report_submit, name="report_submit"),
     path("reports/<int:report_id>/check/", views.report_check, name="report_check"),
+    path("villages/<str:code>/businesses/", views.business_list, name="businesses"),
+    path("businesses/<int:business_id>/", views.business_page, name="business"),
+    path("businesses/<int:business_id>/decide/", views.business_decide, name="business_decide"),
+    path("products/<int:product_id>/decide/", views.product_decide, name="product_decide"),
+    path("market/<str:code>/", views.market_page, name="market"),
+    path("market/photos/<int:product_id>.jpg", views.market_photo, name="market_photo"),
 ]

@@ -6,11 +6,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from smartkampung.accounts.models import Role, User
 from smartkampung.accounts.permissions import scope_codes
@@ -18,12 +19,15 @@ from smartkampung.core.exceptions import DomainError, NotFound
 from smartkampung.regions.models import Region
 
 from . import selectors, services
-from .models import ReportStatus, VillageEnterprise
+from .kbli import SECTION_NAMES
+from .models import ApprovalStatus, Product, ReportStatus, VillageEnterprise
 from .permissions import (
     READ_ROLES,
     can_check_report,
+    can_keep_businesses,
     can_manage_enterprises,
     can_submit_report,
+    citizen_resident,
     managed_enterprise_id,
 )
 
@@ -203,3 +207,143 @@ def report_check(request: HttpRequest, report_id: int) -> HttpResponse:
             note=request.POST.get("note", ""),
         ),
     )
+
+
+# --- local businesses (UMKM) and the market page ----------------------------------------------
+
+
+@login_required
+def business_list(request: HttpRequest, code: str) -> HttpResponse:
+    """The village's businesses (staff) or the citizen's own, with the register form."""
+    village = _village(code)
+    actor = request.user
+    staff = can_keep_businesses(actor, code)
+    citizen = citizen_resident(actor)
+    if not staff and (citizen is None or citizen.village_id != code):
+        raise NotFound(_("Village not found."))
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            business = services.business_register(
+                actor=actor,
+                village=village,
+                name=request.POST.get("name", ""),
+                kbli_code=request.POST.get("kbli_code", ""),
+                nib=request.POST.get("nib", ""),
+                description=request.POST.get("description", ""),
+                owner_id=request.POST.get("owner", ""),
+            )
+            return redirect("economy:business", business_id=business.pk)
+        except DomainError as exc:
+            if exc.status == 404:
+                raise
+            error, status = _error_text(exc), exc.status
+    return render(
+        request,
+        "economy/businesses.html",
+        {
+            "village": village,
+            "businesses": list(selectors.business_list(actor=actor, village_code=code)[:500]),
+            "staff": staff,
+            "sections": SECTION_NAMES,
+            "error": error,
+            "posted": request.POST if request.method == "POST" else {},
+        },
+        status=status,
+    )
+
+
+def _business_context(request: HttpRequest, business: Any) -> dict[str, Any]:
+    return {
+        "business": business,
+        "sector_name": SECTION_NAMES.get(business.sector, ""),
+        "products": list(business.products.order_by("name")),
+        "staff": can_keep_businesses(request.user, business.village_id),
+        "pending": ApprovalStatus.PENDING,
+        "error": "",
+        "posted": {},
+    }
+
+
+@login_required
+def business_page(request: HttpRequest, business_id: int) -> HttpResponse:
+    business = selectors.business_get(actor=request.user, business_id=business_id)
+    context = _business_context(request, business)
+    if request.method == "POST":
+        try:
+            services.product_add(
+                actor=request.user,
+                business=business,
+                name=request.POST.get("name", ""),
+                price=request.POST.get("price", ""),
+                whatsapp=request.POST.get("whatsapp", ""),
+                description=request.POST.get("description", ""),
+                photo=request.FILES.get("photo"),
+            )
+            return redirect("economy:business", business_id=business.pk)
+        except DomainError as exc:
+            if exc.status == 404:
+                raise
+            context.update(error=_error_text(exc), posted=request.POST)
+            return render(request, "economy/business.html", context, status=exc.status)
+    return render(request, "economy/business.html", context)
+
+
+@login_required
+@require_POST
+def business_decide(request: HttpRequest, business_id: int) -> HttpResponse:
+    business = selectors.business_get(actor=request.user, business_id=business_id)
+    services.business_decide(
+        actor=request.user, business=business, approve=request.POST.get("decision") == "approve"
+    )
+    return redirect("economy:business", business_id=business.pk)
+
+
+@login_required
+@require_POST
+def product_decide(request: HttpRequest, product_id: int) -> HttpResponse:
+    product = selectors.product_get(actor=request.user, product_id=product_id)
+    services.product_decide(
+        actor=request.user, product=product, approve=request.POST.get("decision") == "approve"
+    )
+    return redirect("economy:business", business_id=product.business_id)
+
+
+@require_GET
+def market_page(request: HttpRequest, code: str) -> HttpResponse:
+    """Public (no login): the village's approved products. A page without scripts; photos load
+    lazily from their own URL, so the page itself stays small on a phone."""
+    village = _village(code)
+    search = request.GET.get("q", "")[:60]
+    products = selectors.market_products(village_code=code, search=search)
+    response = render(
+        request,
+        "economy/market.html",
+        {"village": village, "products": products, "search": search},
+    )
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+def market_photo(request: HttpRequest, product_id: int) -> HttpResponse:
+    """The re-encoded photo of a listed product (never the seller's original file)."""
+    product = (
+        Product.objects.filter(
+            pk=product_id,
+            status=ApprovalStatus.APPROVED,
+            business__status=ApprovalStatus.APPROVED,
+        )
+        .exclude(photo="")
+        .only("photo")
+        .first()
+    )
+    if product is None:
+        raise NotFound(_("Product not found."))
+    with default_storage.open(product.photo, "rb") as handle:
+        body = handle.read()
+    response = HttpResponse(body, content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -1,5 +1,6 @@
 """Writes of the economy app (see each module)."""
 
+from .businesses import business_decide, business_register, product_add, product_decide
 from .enterprises import (
     capital_available,
     capital_place,
@@ -11,11 +12,15 @@ from .enterprises import (
 )
 
 __all__ = [
+    "business_decide",
+    "business_register",
     "capital_available",
     "capital_place",
     "enterprise_register",
     "enterprise_update",
     "manager_add",
+    "product_add",
+    "product_decide",
     "report_check",
     "report_submit",
 ]

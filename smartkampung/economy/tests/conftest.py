@@ -99,3 +99,41 @@ def report_data(**overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return data
+
+
+@pytest.fixture
+def citizen(staff: Staff, village: Any) -> Resident:
+    """Siti Aminah of Sarongan with an activated citizen login (``citizen.user``)."""
+    import datetime as dt
+
+    from smartkampung.population.codes import Sex
+    from smartkampung.population.services.access import activation_code_issue, citizen_activate
+
+    resident = make_resident(
+        actor=staff.operator,
+        village=village,
+        full_name="Siti Aminah",
+        sex=Sex.FEMALE,
+        birth_date=dt.date(1990, 7, 5),
+    )
+    code = activation_code_issue(actor=staff.operator, resident=resident)
+    citizen_activate(nik=resident.nik, code=code, password="kopi-luwak-2026", address=None)
+    resident.refresh_from_db()
+    return resident
+
+
+@pytest.fixture
+def business(citizen: Resident, village: Any) -> Any:
+    return services.business_register(
+        actor=citizen.user,
+        village=village,
+        name="Kopi Rajegwesi",
+        kbli_code="10761",
+        description="Kopi bubuk robusta",
+    )
+
+
+def photo_bytes(with_gps: bool = True) -> bytes:
+    from smartkampung.projects.tests.factories import jpeg, scene
+
+    return jpeg(scene(7, (640, 480)), lat=-8.55 if with_gps else None, lng=114.1)
