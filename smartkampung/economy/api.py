@@ -7,13 +7,15 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from smartkampung.core.api import ERRORS
+from smartkampung.core.api import ERRORS, Year
 
 from . import selectors, services
 from .models import CapitalPlacement, EnterpriseReport, VillageEnterprise
+from .overview import economy_overview
 from .schemas import (
     CapitalIn,
     EnterpriseOut,
+    OverviewOut,
     PlacementOut,
     ReportCheckIn,
     ReportIn,
@@ -128,3 +130,34 @@ def report_check(request: HttpRequest, report_id: int, payload: ReportCheckIn) -
         actor=request.user, report=report, accept=payload.accept, note=payload.note
     )
     return _report_out(checked)
+
+
+@router.get(
+    "/overview/{region_code}",
+    response={200: OverviewOut, **ERRORS},
+    summary="Capital placed vs returns per village; BUMDes without last year's report",
+)
+def overview(request: HttpRequest, region_code: str, year: Year | None = None) -> dict[str, Any]:
+    region, due, rows = economy_overview(
+        actor=request.user, region_code=region_code, last_year=year
+    )
+    return {
+        "region": region.code,
+        "report_year_due": due,
+        "villages": [
+            {
+                "village_code": r.code,
+                "village": r.name,
+                "kecamatan": r.district,
+                "enterprises": r.enterprises,
+                "equity_budgeted": str(r.budgeted),
+                "capital_placed": str(r.placed),
+                "profit_reported": str(r.profit),
+                "returned_to_village": str(r.returned),
+                "return_on_capital_percent": r.return_percent,
+                "without_report_last_year": r.without_report,
+                "capital_without_previous_report": r.flags,
+            }
+            for r in rows
+        ],
+    }

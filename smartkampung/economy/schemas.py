@@ -61,3 +61,23 @@ class ReportCheckIn(Schema):
 class CapitalIn(Schema):
     year: Year
     amount: Amount | None = Field(default=None, max_length=20)
+
+
+class OverviewRowOut(Schema):
+    village_code: str
+    village: str
+    kecamatan: str
+    enterprises: int
+    equity_budgeted: str
+    capital_placed: str
+    profit_reported: str
+    returned_to_village: str
+    return_on_capital_percent: float | None
+    without_report_last_year: list[str]
+    capital_without_previous_report: list[str]
+
+
+class OverviewOut(Schema):
+    region: str
+    report_year_due: int
+    villages: list[OverviewRowOut]

@@ -18,4 +18,6 @@ urlpatterns = [
     path("products/<int:product_id>/decide/", views.product_decide, name="product_decide"),
     path("market/<str:code>/", views.market_page, name="market"),
     path("market/photos/<int:product_id>.jpg", views.market_photo, name="market_photo"),
+    path("overview/<str:code>/", views.overview_page, name="overview"),
+    path("overview/<str:code>/bumdes.csv", views.overview_csv, name="overview_csv"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -15,13 +16,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from smartkampung.accounts.models import Role, User
 from smartkampung.accounts.permissions import scope_codes
+from smartkampung.core.csvfiles import csv_response
 from smartkampung.core.exceptions import DomainError, NotFound
 from smartkampung.regions.models import Region
 
 from . import selectors, services
 from .kbli import SECTION_NAMES
 from .models import ApprovalStatus, Product, ReportStatus, VillageEnterprise
+from .overview import CSV_HEADER, economy_overview, overview_csv_rows
 from .permissions import (
+    OVERVIEW_ROLES,
     READ_ROLES,
     can_check_report,
     can_keep_businesses,
@@ -52,6 +56,9 @@ def home(request: HttpRequest) -> HttpResponse:
     own = managed_enterprise_id(request.user)
     if own is not None:
         return redirect("economy:enterprise", enterprise_id=own)
+    overview = scope_codes(request.user, OVERVIEW_ROLES)
+    if overview:
+        return redirect("economy:overview", code=overview[0])
     codes = scope_codes(request.user, READ_ROLES)
     if not codes:
         raise Http404
@@ -347,3 +354,43 @@ def market_photo(request: HttpRequest, product_id: int) -> HttpResponse:
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+# --- the regency's overview -------------------------------------------------------------------
+
+
+def _due_year(request: HttpRequest) -> int | None:
+    text = request.GET.get("year", "")
+    if text.isdigit() and len(text) == 4 and 2000 <= int(text) <= 2100:
+        return int(text)
+    return None  # outside the window: the default (last year)
+
+
+@login_required
+def overview_page(request: HttpRequest, code: str) -> HttpResponse:
+    """Capital placed vs returns per village, BUMDes without last year's report, red flags."""
+    region, due, rows = economy_overview(
+        actor=request.user, region_code=code, last_year=_due_year(request)
+    )
+    totals = {
+        "placed": sum((r.placed for r in rows), Decimal(0)),
+        "returned": sum((r.returned for r in rows), Decimal(0)),
+        "budgeted": sum((r.budgeted for r in rows), Decimal(0)),
+        "flags": sum(len(r.flags) for r in rows),
+        "without_report": sum(len(r.without_report) for r in rows),
+    }
+    return render(
+        request,
+        "economy/overview.html",
+        {"region": region, "due": due, "rows": rows, "totals": totals},
+    )
+
+
+@login_required
+def overview_csv(request: HttpRequest, code: str) -> HttpResponse:
+    region, due, rows = economy_overview(
+        actor=request.user, region_code=code, last_year=_due_year(request)
+    )
+    return csv_response(
+        CSV_HEADER, overview_csv_rows(rows), filename=f"bumdes-{region.code}-{due}.csv", bom=True
+    )

@@ -61,3 +61,18 @@ def test_enterprise_outside_scope_is_404(login_client, make_user, enterprise, ot
     r = login_client(outsider).get(f"/api/v1/economy/enterprises/{enterprise.pk}")
     assert r.status_code == 404 and r.json()["code"] == "not_found"
     assert login_client(outsider).get("/api/v1/economy/enterprises").json() == []
+
+
+def test_overview_over_the_api(login_client, regency_officer, staff, enterprise, approved):
+    _post(
+        login_client(staff.operator),
+        f"/api/v1/economy/enterprises/{enterprise.pk}/capital",
+        {"year": YEAR},
+    )
+    r = login_client(regency_officer).get("/api/v1/economy/overview/35.10", {"year": YEAR})
+    assert r.status_code == 200
+    row = next(v for v in r.json()["villages"] if v["village_code"] == enterprise.village_id)
+    assert row["capital_placed"] == "50000000.00"
+    assert row["without_report_last_year"] == ["BUMDes Sarongan Makmur"]
+    denied = login_client(staff.operator).get("/api/v1/economy/overview/35.10")
+    assert denied.status_code == 404
