@@ -14,8 +14,12 @@ class EconomyConfig(AppConfig):
     def nav_items(self, request: HttpRequest) -> list:
         from smartkampung.core.navigation import NavItem
 
-        from .permissions import can_use_economy
+        from .permissions import can_use_economy, citizen_resident
 
-        if not can_use_economy(request.user):
-            return []
-        return [NavItem(label=str(_("Economy")), url=reverse("economy:home"), order=55)]
+        if can_use_economy(request.user):
+            return [NavItem(label=str(_("Economy")), url=reverse("economy:home"), order=55)]
+        resident = citizen_resident(request.user)
+        if resident is not None:
+            url = reverse("economy:businesses", kwargs={"code": resident.village_id})
+            return [NavItem(label=str(_("My business")), url=url, order=55)]
+        return []

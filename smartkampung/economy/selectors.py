@@ -111,14 +111,17 @@ def product_get(*, actor: Any, product_id: int) -> Product:
     return product
 
 
-def market_products(*, village_code: str, search: str = "", limit: int = 200) -> list[Product]:
-    """Public: the approved products of approved businesses of a village (no actor; nothing
-    personal is selected: not the owner, only the business name and the seller's WhatsApp)."""
+def market_products(
+    *, village_code: str | None, search: str = "", limit: int = 200
+) -> list[Product]:
+    """Public: the approved products of approved businesses of a village, or of every village
+    when ``village_code`` is None (no actor; nothing personal is selected: not the owner, only
+    the business name and the seller's WhatsApp)."""
     qs = Product.objects.filter(
-        village_id=village_code,
-        status=ApprovalStatus.APPROVED,
-        business__status=ApprovalStatus.APPROVED,
+        status=ApprovalStatus.APPROVED, business__status=ApprovalStatus.APPROVED
     )
+    if village_code is not None:
+        qs = qs.filter(village_id=village_code)
     search = " ".join(search.split())[:60]
     if search:
         qs = qs.filter(name__icontains=search)
@@ -130,6 +133,7 @@ def market_products(*, village_code: str, search: str = "", limit: int = 200) ->
             "price",
             "whatsapp",
             "photo",
+            "village_id",
             "business__name",
             "business__sector",
         )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("businesses/<int:business_id>/", views.business_page, name="business"),
     path("businesses/<int:business_id>/decide/", views.business_decide, name="business_decide"),
     path("products/<int:product_id>/decide/", views.product_decide, name="product_decide"),
+    path("market/", views.market_search, name="market_search"),
     path("market/<str:code>/", views.market_page, name="market"),
     path("market/photos/<int:product_id>.jpg", views.market_photo, name="market_photo"),
     path("overview/<str:code>/", views.overview_page, name="overview"),

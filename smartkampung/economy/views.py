@@ -18,7 +18,7 @@ from smartkampung.accounts.models import Role, User
 from smartkampung.accounts.permissions import scope_codes
 from smartkampung.core.csvfiles import csv_response
 from smartkampung.core.exceptions import DomainError, NotFound
-from smartkampung.regions.models import Region
+from smartkampung.regions.models import Level, Region
 
 from . import selectors, services
 from .kbli import SECTION_NAMES
@@ -61,6 +61,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("economy:overview", code=overview[0])
     codes = scope_codes(request.user, READ_ROLES)
     if not codes:
+        resident = citizen_resident(request.user)
+        if resident is not None:
+            return redirect("economy:businesses", code=resident.village_id)
         raise Http404
     if len(codes) == 1 and codes[0].count(".") == 3:
         return redirect("economy:village", code=codes[0])
@@ -327,6 +330,41 @@ def market_page(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "economy/market.html",
         {"village": village, "products": products, "search": search},
+    )
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+MIN_SEARCH = 2
+
+
+@require_GET
+def market_search(request: HttpRequest) -> HttpResponse:
+    """Public (no login): search the approved products of every village by name, optionally
+    in one village. Without a search word (two letters at least) nothing is listed."""
+    search = " ".join(request.GET.get("q", "").split())[:60]
+    villages = list(
+        Region.objects.filter(level=Level.VILLAGE).order_by("name").values_list("code", "name")
+    )
+    code = request.GET.get("village", "")
+    known = {c for c, _name in villages}
+    village_code = code if code in known else None
+    products = (
+        selectors.market_products(village_code=village_code, search=search, limit=100)
+        if len(search) >= MIN_SEARCH
+        else []
+    )
+    names = dict(villages)
+    response = render(
+        request,
+        "economy/market_search.html",
+        {
+            "products": [(p, names.get(p.village_id, "")) for p in products],
+            "search": search,
+            "villages": villages,
+            "village_code": village_code or "",
+            "searched": len(search) >= MIN_SEARCH,
+        },
     )
     response["Cache-Control"] = "public, max-age=300"
     return response

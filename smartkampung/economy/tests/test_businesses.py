@@ -309,3 +309,17 @@ def _upload(data: bytes) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("tahu.jpg", data, content_type="image/jpeg")
+
+
+def test_regency_wide_search_by_product_and_village(listed, village, neighbour_village):
+    found = Client().get("/economy/market/", {"q": "kopi"}).content.decode()
+    assert "Kopi bubuk 250 g" in found and village.name in found
+    assert "<script" not in found
+    elsewhere = Client().get("/economy/market/", {"q": "kopi", "village": neighbour_village.code})
+    assert "Kopi bubuk 250 g" not in elsewhere.content.decode()
+    in_village = Client().get("/economy/market/", {"q": "kopi", "village": village.code})
+    assert "Kopi bubuk 250 g" in in_village.content.decode()
+    # one letter, or a hostile value, lists nothing and breaks nothing
+    assert "Kopi bubuk" not in Client().get("/economy/market/", {"q": "k"}).content.decode()
+    odd = Client().get("/economy/market/", {"q": "%' OR 1=1 --", "village": "<x>"})
+    assert odd.status_code == 200 and "Kopi bubuk" not in odd.content.decode()
