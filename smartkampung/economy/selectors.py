@@ -60,7 +60,17 @@ def enterprise_placements(*, enterprise: VillageEnterprise) -> list[CapitalPlace
 
 
 def enterprise_reports(*, enterprise: VillageEnterprise) -> list[EnterpriseReport]:
-    return list(enterprise.reports.order_by("-year"))
+    """The reports, newest first; each carries ``pad_budgeted_next``: the profit share
+    (4.1.1.01) the approved APBDes of the following year counts on (None without one)."""
+    from smartkampung.budgets.selectors.aggregates import enterprise_profit_share
+
+    reports = list(enterprise.reports.order_by("-year"))
+    budgeted = enterprise_profit_share(
+        village_codes=[enterprise.village_id], years=[r.year + 1 for r in reports]
+    )
+    for report in reports:
+        report.pad_budgeted_next = budgeted.get((enterprise.village_id, report.year + 1))  # type: ignore[attr-defined]
+    return reports
 
 
 def report_get(*, actor: Any, report_id: int) -> EnterpriseReport:

@@ -227,6 +227,29 @@ def equity_participation(
     return {(village, int(y)): total or ZERO for village, y, total in rows}
 
 
+# Bagi hasil BUM Desa: the village's own revenue (PAD) from its enterprise's profit.
+ENTERPRISE_PROFIT_SHARE_ACCOUNT = "4.1.1.01"
+
+
+def enterprise_profit_share(
+    *, village_codes: Iterable[str], years: Iterable[int]
+) -> dict[tuple[str, int], Decimal]:
+    """(village code, year) → the revenue budgeted from the BUMDes's profit share (4.1.1.01)
+    in the approved APBDes. No personal data; callers check the actor."""
+    rows = (
+        BudgetRevenue.objects.filter(
+            budget__status=BudgetStatus.APPROVED,
+            budget__village_id__in=list(village_codes),
+            budget__year__in=list(years),
+            account_id=ENTERPRISE_PROFIT_SHARE_ACCOUNT,
+        )
+        .order_by()
+        .values_list("budget__village_id", "budget__year")
+        .annotate(total=Sum("amount"))
+    )
+    return {(village, int(y)): total or ZERO for village, y, total in rows}
+
+
 def budget_status_by_village(*, year: int, region_code: str | None = None) -> dict[str, str]:
     """The status of each village's furthest version: approved if one is executing, else the
     status of the version in progress. Villages without any version are absent."""

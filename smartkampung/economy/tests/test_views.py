@@ -85,3 +85,27 @@ def test_enterprise_of_another_village_is_404(enterprise, make_user, other_villa
 def test_anonymous_is_sent_to_login(enterprise):
     response = Client().get(f"/economy/enterprises/{enterprise.pk}/")
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_report_shows_the_pad_line_of_the_next_apbdes(manager, enterprise, staff):
+    from smartkampung.budgets import services as budget_services
+    from smartkampung.budgets.tests.helpers import approve, draft_budget, set_ceilings
+
+    set_ceilings(staff, YEAR)
+    budget = draft_budget(staff, YEAR)
+    budget_services.revenue_add(
+        actor=staff.operator,
+        budget=budget,
+        account_code="4.1.1.01",
+        fund_source_code="PAD",
+        amount="7500000",
+    )
+    approve(staff, budget)
+    from smartkampung.economy import services
+
+    services.report_submit(
+        actor=manager, enterprise=enterprise, data=report_data(year=str(YEAR - 1))
+    )
+    html = _client(staff.head, "en").get(f"/economy/enterprises/{enterprise.pk}/").content.decode()
+    assert "PAD from the BUMDes in the next APBDes" in html
+    assert "7.500.000" in html  # the 4.1.1.01 line of APBDes YEAR against the YEAR−1 report
