@@ -529,6 +529,8 @@ SK_HEALTH_WELFARE_STATUS = os.environ.get(
     "SK_HEALTH_WELFARE_STATUS", "smartkampung.welfare.selectors.welfare_status_for_households"
 )
 SK_DEMO_SEEDERS.append("smartkampung.health.demo.seed")
+# The village economy (issue 18): after budgets, whose approved APBDes places the capital.
+SK_DEMO_SEEDERS.append("smartkampung.economy.demo.seed")
 
 # --- field ---
 # The installable offline field app (README "Field app", docs/field.md): device sessions of
