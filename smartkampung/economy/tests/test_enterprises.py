@@ -358,3 +358,19 @@ def test_capital_of_another_year_needs_that_years_budget(staff, enterprise, appr
     budget_with_equity(staff, YEAR - 1, amount="25000000")
     earlier = services.capital_place(actor=staff.operator, enterprise=enterprise, year=YEAR - 1)
     assert earlier.amount == Decimal("25000000.00")
+
+
+def test_only_equity_participation_counts_as_capital(staff, enterprise):
+    """A reserve fund (6.2.1) is financing expenditure too, but no capital of the BUMDes."""
+    from smartkampung.budgets import services as budget_services
+    from smartkampung.budgets.tests.helpers import approve, draft_budget, set_ceilings
+
+    set_ceilings(staff, YEAR)
+    budget = draft_budget(staff, YEAR)
+    for account, amount in (("6.2.1.01", "10000000"), ("6.2.2.01", "40000000")):
+        budget_services.financing_add(
+            actor=staff.operator, budget=budget, account_code=account, amount=amount
+        )
+    approve(staff, budget)
+    placement = services.capital_place(actor=staff.operator, enterprise=enterprise, year=YEAR)
+    assert placement.amount == Decimal("40000000.00")
