@@ -23,6 +23,7 @@ urlpatterns = [
     path("welfare/", include("smartkampung.welfare.urls")),
     path("projects/", include("smartkampung.projects.urls")),
     path("health/", include("smartkampung.health.urls")),
+    path("economy/", include("smartkampung.economy.urls")),
     path("field/", include("smartkampung.field.urls")),
     path("dashboards/", include("smartkampung.dashboards.urls")),
     path("portal/", include("smartkampung.portal.urls")),

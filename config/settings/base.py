@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "smartkampung.welfare",
     "smartkampung.projects",
     "smartkampung.health",
+    "smartkampung.economy",
     "smartkampung.field",
     "smartkampung.dashboards",
     "smartkampung.portal",
@@ -532,6 +533,8 @@ SK_HEALTH_WELFARE_VIEW_LOG = os.environ.get(
     "SK_HEALTH_WELFARE_VIEW_LOG", "smartkampung.welfare.services.welfare_view_log"
 )
 SK_DEMO_SEEDERS.append("smartkampung.health.demo.seed")
+# The village economy (issue 18): after budgets, whose approved APBDes places the capital.
+SK_DEMO_SEEDERS.append("smartkampung.economy.demo.seed")
 
 # --- field ---
 # The installable offline field app (README "Field app", docs/field.md): device sessions of

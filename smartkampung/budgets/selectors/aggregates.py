@@ -24,6 +24,7 @@ from smartkampung.regions.models import Kind, Level, Region
 
 from ..models import (
     BudgetActivity,
+    BudgetFinancing,
     BudgetItem,
     BudgetRevenue,
     BudgetStatus,
@@ -197,6 +198,56 @@ def absorption_by_fund_source(
     names = {s.code: f"{s.code} – {s.name}" for s in FundSource.objects.all()}
     rows = _roll_up(cube, "fund_source", names, {})
     return [r for r in rows if r.budget or r.realised or r.committed]
+
+
+# Penyertaan modal desa (Permendagri 20/2018): the financing expenditure (6.2) that places the
+# village's money as equity in its enterprise (BUMDes). 6.2.1 (reserve funds) and 6.2.9 do not.
+EQUITY_PARTICIPATION_ACCOUNT = "6.2.2"
+
+
+def equity_participation(
+    *, village_codes: Iterable[str] | None = None, year: int | None = None
+) -> dict[tuple[str, int], Decimal]:
+    """(village code, year) → the equity participation (financing 6.2.2) of the approved
+    (executing) APBDes. Village-years without an approved budget or without such a line are
+    absent. No personal data; callers check that the actor may see the villages."""
+    qs = BudgetFinancing.objects.filter(
+        budget__status=BudgetStatus.APPROVED,
+        account__pk__startswith=EQUITY_PARTICIPATION_ACCOUNT + ".",
+    )
+    if village_codes is not None:
+        qs = qs.filter(budget__village_id__in=list(village_codes))
+    if year is not None:
+        qs = qs.filter(budget__year=year)
+    rows = (
+        qs.order_by()
+        .values_list("budget__village_id", "budget__year")
+        .annotate(total=Sum("amount"))
+    )
+    return {(village, int(y)): total or ZERO for village, y, total in rows}
+
+
+# Bagi hasil BUM Desa: the village's own revenue (PAD) from its enterprise's profit.
+ENTERPRISE_PROFIT_SHARE_ACCOUNT = "4.1.1.01"
+
+
+def enterprise_profit_share(
+    *, village_codes: Iterable[str], years: Iterable[int]
+) -> dict[tuple[str, int], Decimal]:
+    """(village code, year) → the revenue budgeted from the BUMDes's profit share (4.1.1.01)
+    in the approved APBDes. No personal data; callers check the actor."""
+    rows = (
+        BudgetRevenue.objects.filter(
+            budget__status=BudgetStatus.APPROVED,
+            budget__village_id__in=list(village_codes),
+            budget__year__in=list(years),
+            account_id=ENTERPRISE_PROFIT_SHARE_ACCOUNT,
+        )
+        .order_by()
+        .values_list("budget__village_id", "budget__year")
+        .annotate(total=Sum("amount"))
+    )
+    return {(village, int(y)): total or ZERO for village, y, total in rows}
 
 
 def budget_status_by_village(*, year: int, region_code: str | None = None) -> dict[str, str]:
