@@ -144,11 +144,15 @@ def _unit_cost_findings(
     lookup = ceiling_lookup(run=True)
     findings: list[Finding] = []
     ids: set[int] = set()
+    stats: dict[tuple[str, str, str], rules.CostStats | None] = {}  # once per group
     for row in qs.values(*PROJECT_FIELDS, "activity_code").iterator(chunk_size=5000):
         project = _project_rec(row)
         ids.add(project.id)
+        group = (regency_of(project.village_id), project.work_type, project.unit)
+        if group not in stats:
+            stats[group] = _unit_cost_stats(project)
         findings += rules.unit_cost_findings(
-            project, _unit_cost_stats(project), cfg, lookup, activity_code=row["activity_code"]
+            project, stats[group], cfg, lookup, activity_code=row["activity_code"]
         )
     return findings, ids
 
