@@ -65,6 +65,7 @@ def _verbs() -> dict[str, str]:
         "budgets.budget_decide": _("%(actor)s decided on budget %(target)s"),
         "budgets.disbursement_request": _("%(actor)s requested disbursement %(target)s"),
         "budgets.disbursement_approve": _("%(actor)s approved disbursement %(target)s"),
+        "budgets.disbursement_paid": _("%(actor)s recorded disbursement %(target)s as paid"),
         "projects.project_create": _("%(actor)s created project %(target)s"),
         "projects.project_update": _("%(actor)s changed project %(target)s"),
         "projects.photo_add": _("%(actor)s added a progress photo to %(target)s"),

@@ -20,6 +20,8 @@ class BudgetErrorCode(StrEnum):
     EXCEEDS_REMAINING = "disbursement_exceeds_remaining"
     DISBURSEMENT_STATE = "disbursement_wrong_status"
     DISBURSEMENT_REFUSED = "disbursement_refused_by_check"
+    DISBURSEMENT_NOT_APPROVED = "disbursement_not_approved"
+    DISBURSEMENT_PAID = "disbursement_already_paid"
     HAS_REALISATION = "item_has_realisation"
     INVALID_CSV = "invalid_csv"
     REFERENCE_EXISTS = "reference_exists"

@@ -2,7 +2,8 @@
 
 - village head: SPP (disbursement requests) to approve, the APBDes to submit;
 - village operator / secretary: an APBDes returned for correction;
-- treasurer: their SPP waiting for the village head, SPP rejected this year;
+- treasurer: approved SPP to pay, their SPP waiting for the village head, SPP rejected this
+  year;
 - kecamatan officer: budgets to evaluate; regency officer: budgets to approve.
 """
 
@@ -105,6 +106,20 @@ def inbox_sections(actor: Any) -> list[InboxSection]:
             )
         )
     if roles & TREASURER_ROLES:
+        sections.append(
+            _section(
+                "budgets.spp_to_pay",
+                _("Approved SPP to pay"),
+                index,
+                first_with_total(
+                    _spps(
+                        actor, TREASURER_ROLES, DisbursementStatus.APPROVED, paid_at__isnull=True
+                    ).order_by("approved_on", "pk")
+                ),
+                _spp_item,
+                14,
+            )
+        )
         sections.append(
             _section(
                 "budgets.spp_waiting",

@@ -5,7 +5,8 @@
   (kecamatan officers their kecamatan's villages; regency officers and inspectors all).
 - The village operator and secretary edit drafts; the village head submits; the kecamatan
   evaluates; only the regency approves.
-- The treasurer requests disbursements and records receipts; the village head approves them.
+- The treasurer requests disbursements and records receipts; the village head approves them;
+  the treasurer then records the payment.
 """
 
 from __future__ import annotations
@@ -70,6 +71,11 @@ def can_request_disbursement(actor: Any, village_code: str) -> bool:
 
 def can_decide_disbursement(actor: Any, village_code: str) -> bool:
     return has_role(actor, HEAD_ROLES, village_code)
+
+
+def can_pay_disbursement(actor: Any, village_code: str) -> bool:
+    """Only the village treasurer records that an approved SPP was paid out."""
+    return has_role(actor, TREASURER_ROLES, village_code)
 
 
 def can_record_receipt(actor: Any, village_code: str) -> bool:

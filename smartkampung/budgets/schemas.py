@@ -207,6 +207,7 @@ class DisbursementOut(Schema):
     requested_on: date
     approved_on: date | None
     decision_notes: str
+    paid_at: datetime | None = None
 
 
 class DisbursementIn(Schema):

@@ -53,6 +53,11 @@ urlpatterns = [
         execution.disbursement_cancel,
         name="disbursement_cancel",
     ),
+    path(
+        "disbursements/<int:disbursement_id>/paid/",
+        execution.disbursement_mark_paid,
+        name="disbursement_mark_paid",
+    ),
     path("lra/<str:code>/<int:year>/", execution.lra, name="lra"),
     path("consolidation/", regency.consolidation_page, name="consolidation"),
     path("ceilings/", regency.ceilings_page, name="ceilings"),

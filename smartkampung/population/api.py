@@ -117,11 +117,11 @@ def search(request: HttpRequest, params: Query[ResidentQuery]) -> dict[str, Any]
 @router.get(
     "/residents/{resident_id}",
     response={200: ResidentOut, **ERRORS},
-    summary="A resident's full record (logged; give ?reason=)",
+    summary="A resident's full record (logged; ?reason= required, at most 200 characters)",
 )
 def resident_detail(request: HttpRequest, resident_id: int, reason: str = "") -> dict[str, Any]:
     resident = services.resident_full_view(
-        actor=_actor(request), resident_id=resident_id, reason=reason[:200], channel="api"
+        actor=_actor(request), resident_id=resident_id, reason=reason, channel="api"
     )
     return resident_out(resident)
 

@@ -25,6 +25,8 @@ class PopulationErrorCode(StrEnum):
     ACTIVATION_INVALID = "activation_invalid"
     IMPORT_INVALID = "import_invalid"
     IMPORT_FILE = "import_file"
+    REASON_REQUIRED = "reason_required"
+    REASON_TOO_LONG = "reason_too_long"
 
 
 class PopulationError(DomainError):
@@ -62,3 +64,17 @@ class TransferConflict(Conflict):
     resident is no longer where the request found them)."""
 
     code = PopulationErrorCode.TRANSFER_DECIDED
+
+
+class ReasonRequired(ValidationFailed):
+    """An official opened the full record without saying why (empty or blank reason): nothing is
+    shown and nothing is logged. The web page asks for the reason; the API answers 422."""
+
+    code = PopulationErrorCode.REASON_REQUIRED
+
+
+class ReasonTooLong(ReasonRequired):
+    """The reason is longer than the log keeps (``models.VIEW_REASON_MAX_LENGTH``): refused,
+    never cut, so the log holds what the official wrote."""
+
+    code = PopulationErrorCode.REASON_TOO_LONG

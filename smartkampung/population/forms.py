@@ -21,7 +21,7 @@ from .codes import (
     Religion,
     Sex,
 )
-from .models import LifeEventKind, ResidentStatus
+from .models import VIEW_REASON_MAX_LENGTH, LifeEventKind, ResidentStatus
 from .statistics import AGE_BANDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -184,6 +184,21 @@ class ResidentFilterForm(forms.Form):
             ("", _("All villages in my area")),
             *villages,
         ]
+
+
+class FullViewReasonForm(forms.Form):
+    """Asked before the full record opens. Input shape only: the service decides whether the
+    reason will do (required, at most ``VIEW_REASON_MAX_LENGTH``) and its error is put here."""
+
+    reason = forms.CharField(
+        label=_("Why do you open the full record?"),
+        help_text=_("For example: SKTM letter for the hospital. The resident can read it."),
+        required=False,
+        strip=False,
+        widget=forms.TextInput(
+            attrs={"maxlength": VIEW_REASON_MAX_LENGTH, "autocomplete": "off", "autofocus": True}
+        ),
+    )
 
 
 class VillageFilterForm(forms.Form):

@@ -246,6 +246,10 @@ class LifeEvent(models.Model):
         return f"{self.kind} {self.occurred_on}"
 
 
+# The longest reason a full view of a record may carry; a longer one is refused, not cut.
+VIEW_REASON_MAX_LENGTH = 200
+
+
 class ResidentViewLog(models.Model):
     """One full view of a resident's record by an official (shown to the citizen)."""
 
@@ -261,7 +265,8 @@ class ResidentViewLog(models.Model):
     viewer_name = models.CharField(_("viewed by"), max_length=150)
     viewer_role = models.CharField(_("role"), max_length=150, blank=True)
     viewed_at = models.DateTimeField(_("when"), auto_now_add=True)
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    # Required by the service that grants the view (ADR 0072); blank only in older rows.
+    reason = models.CharField(_("reason"), max_length=VIEW_REASON_MAX_LENGTH, blank=True)
     channel = models.CharField(max_length=3, choices=Channel.choices, default=Channel.WEB)
 
     class Meta:

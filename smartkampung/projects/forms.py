@@ -189,15 +189,26 @@ class ProjectFilterForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self._only: dict[str, str] = {}
         for name, choices in (("kecamatan", districts), ("village", villages)):
+            if not choices:  # village staff have no kecamatan to choose
+                del self.fields[name]
+                continue
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
-            field.choices = [("", _("all")), *choices]
+            # One region in scope: it is the filter (no "all" that would mean the same).
+            field.choices = choices if len(choices) == 1 else [("", _("all")), *choices]
+            if len(choices) == 1:
+                field.initial = self._only[name] = choices[0][0]
         year = self.fields["year"]
         assert isinstance(year, forms.ChoiceField)
         year.choices = [("", _("all")), *[(y, str(y)) for y in years]]
         if not show_flags:
             del self.fields["flag"]
+
+    def only_choice(self, name: str) -> str:
+        """The code of the one region the user may choose for ``name``, or ""."""
+        return self._only.get(name, "")
 
 
 class FlagFilterForm(forms.Form):

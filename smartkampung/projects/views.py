@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from smartkampung.accounts.permissions import scope_q
 from smartkampung.core.exceptions import DomainError, NotFound
 from smartkampung.core.pagination import paginate
+from smartkampung.regions import selectors as region_selectors
 from smartkampung.regions.models import Level, Region
 from smartkampung.regions.views import geojson_response
 
@@ -37,8 +38,6 @@ def _filters(request: HttpRequest) -> tuple[ProjectFilterForm, selectors.Project
     actor = request.user
     roles = permissions.PROJECT_VIEW_ROLES
     districts = _regions(actor, roles, Level.DISTRICT)
-    if not districts:  # village staff: the district of their villages
-        districts = []
     villages = _regions(actor, roles, Level.VILLAGE)
     this_year = timezone.localdate().year
     form = ProjectFilterForm(
@@ -50,13 +49,37 @@ def _filters(request: HttpRequest) -> tuple[ProjectFilterForm, selectors.Project
     )
     data = form.cleaned_data if form.is_valid() else {}
     return form, selectors.ProjectFilters(
-        kecamatan=data.get("kecamatan") or "",
-        village=data.get("village") or "",
+        # A user of one village (or one kecamatan) is always filtered to it: the form says so.
+        kecamatan=data.get("kecamatan") or form.only_choice("kecamatan"),
+        village=data.get("village") or form.only_choice("village"),
         year=data.get("year"),
         status=data.get("status") or "",
         flag=data.get("flag") or "",
         q=data.get("q") or "",
     )
+
+
+# The regions app's public boundary endpoints (read through its API, never its models' text).
+VILLAGE_BOUNDARY_URL = "/api/v1/regions/{code}/boundary.geojson"
+VILLAGES_BELOW_URL = "/api/v1/regions/{code}/boundaries.geojson?level=village"
+
+
+def _map_focus(filters: selectors.ProjectFilters, villages: list[str]) -> dict[str, Any]:
+    """Where the map starts and which village boundaries it draws under the points: the chosen
+    (or only) village, else the chosen (or only) kecamatan's villages, else the regency's."""
+    if filters.village:
+        code, url = filters.village, VILLAGE_BOUNDARY_URL
+    elif filters.kecamatan:
+        code, url = filters.kecamatan, VILLAGES_BELOW_URL
+    elif villages:
+        code, url = ".".join(villages[0].split(".")[:2]), VILLAGES_BELOW_URL
+    else:
+        return {}
+    try:
+        bbox = region_selectors.region_bbox(code=code)
+    except NotFound:
+        return {}
+    return {"focus": code, "boundaries": url.format(code=code), "bbox": bbox}
 
 
 @login_required
@@ -71,11 +94,14 @@ def project_map(request: HttpRequest) -> HttpResponse:
     )
     params = request.GET.copy()
     params.pop("page", None)
+    village_field = form.fields.get("village")
+    villages = [str(code) for code, _label in getattr(village_field, "choices", []) if code]
     map_config = {
         "geojson": f"/projects/map.geojson?{params.urlencode()}",
         "tiles": settings.SK_MAP_TILE_URL,
         "attribution": settings.SK_MAP_TILE_ATTRIBUTION,
         "projectUrl": "/projects/{id}/",
+        **_map_focus(filters, villages),
     }
     return render(
         request,

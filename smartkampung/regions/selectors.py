@@ -33,6 +33,18 @@ def village_get(*, code: str) -> Region:
     return region
 
 
+def region_bbox(*, code: str) -> tuple[float, float, float, float] | None:
+    """(min_lng, min_lat, max_lng, max_lat) of a region, without reading its boundary; None if
+    the region has no boundary. NotFound if there is no such region."""
+    region = Region.objects.only("code", "min_lng", "min_lat", "max_lng", "max_lat").filter(
+        code=code
+    )
+    found = region.first()
+    if found is None:
+        raise NotFound(_("Region not found."))
+    return found.bbox
+
+
 def region_list(
     *, level: str | None = None, parent_code: str | None = None, search: str = ""
 ) -> QuerySet[Region]:

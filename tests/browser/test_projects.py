@@ -115,3 +115,38 @@ def test_operator_reports_and_inspector_decides(
     flag = RedFlag.objects.get(rule="PHOTO_REUSE")
     assert flag.status == FlagStatus.DISMISSED and flag.decided_by == accounts["inspector"]
     assert errors == []
+
+
+def test_village_map_starts_on_the_village_with_its_boundary_under_the_points(
+    page: Any, live_server: Any, accounts: Any
+) -> None:
+    base = live_server.url
+    village = Region.objects.get(code=SARONGAN)
+    services.project_create(
+        actor=accounts["operator"],
+        village_code=SARONGAN,
+        data=project_data(village, title="Posyandu Melati", work_type="building", north_m=-900),
+    )
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    log_in(page, base, "operator.sarongan", PASSWORD)
+    page.goto(f"{base}/projects/")
+    page.wait_for_selector("#map-status[data-count]")
+    page.wait_for_selector("#map[data-boundaries]")
+    assert page.locator("#map").get_attribute("data-boundaries") == "1"
+    # The boundary is drawn in its own pane, below the project markers.
+    z = page.evaluate(
+        "() => [getComputedStyle(document.querySelector('.leaflet-boundaries-pane')).zIndex,"
+        " getComputedStyle(document.querySelector('.leaflet-overlay-pane')).zIndex]"
+    )
+    assert int(z[0]) < int(z[1])
+    assert page.locator(".leaflet-boundaries-pane canvas, .leaflet-boundaries-pane svg").count()
+    # The map starts on the village: its centre lies inside the village's box.
+    lat, lng = (float(v) for v in page.locator("#map").get_attribute("data-center").split(","))
+    assert village.bbox is not None
+    min_lng, min_lat, max_lng, max_lat = village.bbox
+    assert min_lat <= lat <= max_lat and min_lng <= lng <= max_lng
+    assert page.locator("#id_village").input_value() == SARONGAN
+    assert errors == []
+    assert axe_serious_violations(page) == []
+    page.screenshot(path="/tmp/inbox_tools/projects-map-village.png")

@@ -65,6 +65,7 @@ def test_trail_reads_as_sentences_with_who_whom_and_why(
     make_user, login_client, village, django_assert_max_num_queries
 ):
     from smartkampung.population import services as population
+    from smartkampung.population.models import ResidentViewLog
     from smartkampung.population.testing import make_resident
 
     operator = make_user(
@@ -75,7 +76,9 @@ def test_trail_reads_as_sentences_with_who_whom_and_why(
     population.resident_full_view(
         actor=operator, resident_id=resident.pk, reason="Surat domisili", channel="web"
     )
-    population.resident_full_view(actor=operator, resident_id=resident.pk, reason="", channel="web")
+    # A view saved before the reason became required (ADR 0072) still stands out.
+    ResidentViewLog.objects.create(resident=resident, viewer=operator, viewer_name="Rina W")
+    audit.record(operator, "population.resident_view", resident, {"reason": "", "channel": "web"})
     audit.record(operator, "accounts.login", village, {})
     client = login_client(inspector)
     html = client.get("/audit/").content.decode()

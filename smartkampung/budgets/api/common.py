@@ -92,6 +92,7 @@ def disbursement_out(d: Disbursement) -> dict[str, Any]:
         "requested_on": d.requested_on,
         "approved_on": d.approved_on,
         "decision_notes": d.decision_notes,
+        "paid_at": d.paid_at,
     }
 
 

@@ -129,6 +129,19 @@ def disbursement_cancel(request: HttpRequest, disbursement_id: int) -> dict[str,
     )
 
 
+@router.post(
+    "/disbursements/{int:disbursement_id}/paid",
+    response={200: DisbursementOut, **ERRORS},
+    summary="Record that an approved request was paid out (treasurer)",
+)
+def disbursement_mark_paid(request: HttpRequest, disbursement_id: int) -> dict[str, Any]:
+    return _decide(
+        request,
+        disbursement_id,
+        lambda d: services.disbursement_mark_paid(actor=actor(request), disbursement=d),
+    )
+
+
 @router.get("/receipts", response={200: list[ReceiptOut], **ERRORS}, summary="Revenue receipts")
 @paginate(BoundedLimitOffsetPagination)
 def receipt_list(request: HttpRequest, filters: Query[ExecutionFilter]) -> list[dict[str, Any]]:

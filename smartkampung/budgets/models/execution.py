@@ -58,6 +58,13 @@ class Disbursement(models.Model):
     # The date the money counts as realised (the approval date), for the LRA periods.
     approved_on = models.DateField(_("approval date"), null=True, blank=True)
     decision_notes = models.CharField(_("notes"), max_length=255, blank=True)
+    # Paid out by the treasurer after the head's approval (ADR 0073). The status stays
+    # ``approved`` (the realisation counts from the approval, as in Siskeudes); ``paid_at`` is
+    # the "paid" state.
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-year", "-seq"]
@@ -73,14 +80,28 @@ class Disbursement(models.Model):
                 condition=~Q(status=DisbursementStatus.APPROVED) | Q(approved_on__isnull=False),
                 name="budgets_disbursement_approved_has_date",
             ),
+            models.CheckConstraint(
+                condition=Q(paid_at__isnull=True) | Q(status=DisbursementStatus.APPROVED),
+                name="budgets_disbursement_paid_is_approved",
+            ),
         ]
         indexes = [
             models.Index(fields=["village", "year", "status"]),
             models.Index(fields=["item", "status"]),
+            # The treasurer's inbox: approved SPP not yet paid, oldest approval first.
+            models.Index(
+                fields=["village", "approved_on"],
+                condition=Q(status=DisbursementStatus.APPROVED, paid_at__isnull=True),
+                name="budgets_spp_to_pay",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_at is not None
 
 
 class RevenueReceipt(models.Model):

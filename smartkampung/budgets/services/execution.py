@@ -40,6 +40,7 @@ from ..models import (
 )
 from ..permissions import (
     can_decide_disbursement,
+    can_pay_disbursement,
     can_record_receipt,
     can_request_disbursement,
     can_view_execution,
@@ -237,6 +238,41 @@ def disbursement_cancel(*, actor: Any, disbursement: Disbursement) -> Disburseme
         _("Only the village treasurer withdraws a request."),
     )
     return _release(actor, disbursement, DisbursementStatus.CANCELLED, "")
+
+
+def disbursement_mark_paid(*, actor: Any, disbursement: Disbursement) -> Disbursement:
+    """The village treasurer records that an approved SPP has been paid out.
+
+    Refused (nothing changes) unless the request is approved and not yet paid. The amount was
+    already realised at the approval; this only closes the treasurer's work on it."""
+    _require(
+        actor,
+        disbursement.village_id,
+        can_pay_disbursement(actor, disbursement.village_id),
+        _("Only the village treasurer records a payment."),
+    )
+    with transaction.atomic():
+        locked = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
+        if locked.status != DisbursementStatus.APPROVED:
+            raise BudgetConflict(
+                _("Only an approved request can be paid; this one is %(status)s.")
+                % {"status": locked.get_status_display().lower()},
+                code=BudgetErrorCode.DISBURSEMENT_NOT_APPROVED,
+            )
+        if locked.paid_at is not None:
+            raise BudgetConflict(
+                _("This request has already been paid."), code=BudgetErrorCode.DISBURSEMENT_PAID
+            )
+        locked.paid_at = timezone.now()
+        locked.paid_by = actor
+        locked.save(update_fields=["paid_at", "paid_by"])
+        audit.record(
+            actor,
+            "budgets.disbursement_paid",
+            locked,
+            {"number": locked.number, "amount": locked.amount},
+        )
+    return locked
 
 
 def _release(actor: Any, disbursement: Disbursement, status: str, notes: str) -> Disbursement:

@@ -212,7 +212,14 @@ def test_disbursements_receipts_and_reports(staff):
         content_type="application/json",
         HTTP_X_STEP_UP_PASSWORD="head-password-2026",
     )
-    assert approved.json()["status"] == "approved"
+    assert approved.json()["status"] == "approved" and approved.json()["paid_at"] is None
+    assert post(head, f"{API}/disbursements/{disbursement_id}/paid", {}).status_code == 403
+    paid = post(treasurer, f"{API}/disbursements/{disbursement_id}/paid", {})
+    assert paid.status_code == 200 and paid.json()["paid_at"]
+    again = post(treasurer, f"{API}/disbursements/{disbursement_id}/paid", {})
+    assert again.status_code == 409 and again.json()["code"] == "disbursement_already_paid"
+    outsider = token_client(make_staff(SUKOREJO).treasurer)
+    assert post(outsider, f"{API}/disbursements/{disbursement_id}/paid", {}).status_code == 404
     receipt = post(
         treasurer,
         f"{API}/receipts",

@@ -68,6 +68,35 @@ def test_village_head_treasurer_and_kecamatan_see_their_work(
         inbox_sections(user)
 
 
+def test_treasurer_sees_approved_spp_to_pay_until_paid(
+    demo: None, client: Any, django_assert_num_queries: Any
+) -> None:
+    from smartkampung.budgets.services import disbursement_mark_paid
+
+    to_pay = Disbursement.objects.filter(
+        village_id=SARONGAN, status="approved", paid_at__isnull=True
+    )
+    treasurer = User.objects.get(username="bendahara.sarongan")
+    section = _sections("bendahara.sarongan")["budgets.spp_to_pay"]
+    assert section.count == to_pay.count() >= 1
+    oldest = to_pay.order_by("approved_on", "pk").first()
+    assert oldest is not None and oldest.number in section.items[0].label
+    assert "budgets.spp_to_pay" not in _sections("kades.sarongan")
+    # One click opens the execution page at that SPP, with its "paid" button.
+    client.force_login(treasurer)
+    url = section.items[0].url
+    page = client.get(url.split("#")[0])
+    assert f'id="{url.split("#")[1]}"'.encode() in page.content
+    assert f"/budgets/disbursements/{oldest.pk}/paid/".encode() in page.content
+    disbursement_mark_paid(actor=treasurer, disbursement=oldest)
+    after = _sections("bendahara.sarongan")["budgets.spp_to_pay"]
+    assert after.count == section.count - 1
+    assert all(oldest.number not in item.label for item in after.items)
+    fresh = User.objects.get(username="bendahara.sarongan")
+    with django_assert_num_queries(4):  # grants, SPP to pay, waiting, rejected
+        inbox_sections(fresh)
+
+
 def test_evaluated_budget_moves_from_the_kecamatan_to_the_regency(demo: None) -> None:
     budget = VillageBudget.objects.filter(
         village__pk__startswith=KEC_PESANGGARAN + ".", status=BudgetStatus.SUBMITTED

@@ -151,6 +151,81 @@ def test_disbursement_approve_matrix(actor_kind, allowed, matrix_actor, village,
         assert_refused_unchanged(call, snapshot=lambda: snapshot_rows(Disbursement, BudgetItem))
 
 
+def _approved_spp(staff, amount="1000"):
+    budget = approved_budget(staff)
+    request = services.disbursement_request(
+        actor=staff.treasurer, item=cement(budget), amount=amount, description="Semen"
+    )
+    return services.disbursement_approve(actor=staff.head, disbursement=request)
+
+
+@permission_matrix(allowed={"staff_with_role"})
+def test_disbursement_mark_paid_matrix(actor_kind, allowed, matrix_actor, village, staff):
+    spp = _approved_spp(staff)
+    actor = matrix_actor(actor_kind, village=village, role=Role.VILLAGE_TREASURER)
+    call = lambda: services.disbursement_mark_paid(actor=actor, disbursement=spp)  # noqa: E731
+    if allowed:
+        paid = call()
+        assert paid.paid_at is not None and paid.paid_by == actor
+        assert paid.status == DisbursementStatus.APPROVED  # still realised from the approval
+        event = AuditEvent.objects.get(action="budgets.disbursement_paid")
+        assert event.actor_id == actor.pk and spp.number in event.data_json
+    else:
+        assert_refused_unchanged(
+            call, snapshot=lambda: snapshot_rows(Disbursement, BudgetItem, AuditEvent)
+        )
+
+
+@pytest.mark.parametrize(
+    "role", [Role.VILLAGE_HEAD, Role.VILLAGE_OPERATOR, Role.VILLAGE_SECRETARY, Role.INSPECTOR]
+)
+def test_only_the_treasurer_marks_paid(role, make_user, staff):
+    spp = _approved_spp(staff)
+    actor = make_user(roles=[(role, "35.10" if role == Role.INSPECTOR else SARONGAN)])
+    error = assert_refused_unchanged(
+        lambda: services.disbursement_mark_paid(actor=actor, disbursement=spp),
+        snapshot=lambda: snapshot_rows(Disbursement, BudgetItem, AuditEvent),
+    )
+    assert error.status == 403
+
+
+def test_mark_paid_refused_unless_approved_and_unpaid(staff):
+    budget = approved_budget(staff)
+    pending = services.disbursement_request(
+        actor=staff.treasurer, item=cement(budget), amount="1000", description="Semen"
+    )
+    rejected = services.disbursement_reject(
+        actor=staff.head,
+        disbursement=services.disbursement_request(
+            actor=staff.treasurer, item=cement(budget), amount="2000", description="Pasir"
+        ),
+        notes="Belum perlu",
+    )
+    snapshot = lambda: snapshot_rows(Disbursement, BudgetItem, AuditEvent)  # noqa: E731
+    for spp in (pending, rejected):
+        error = assert_refused_unchanged(
+            lambda s=spp: services.disbursement_mark_paid(actor=staff.treasurer, disbursement=s),
+            snapshot=snapshot,
+        )
+        assert error.code == "disbursement_not_approved"
+    approved = services.disbursement_approve(actor=staff.head, disbursement=pending)
+    services.disbursement_mark_paid(actor=staff.treasurer, disbursement=approved)
+    error = assert_refused_unchanged(
+        lambda: services.disbursement_mark_paid(actor=staff.treasurer, disbursement=approved),
+        snapshot=snapshot,
+    )
+    assert error.code == "disbursement_already_paid" and error.status == 409
+
+
+def test_database_refuses_a_paid_request_that_is_not_approved(staff):
+    budget = approved_budget(staff)
+    pending = services.disbursement_request(
+        actor=staff.treasurer, item=cement(budget), amount="1000", description="Semen"
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Disbursement.objects.filter(pk=pending.pk).update(paid_at="2026-03-01T10:00:00+07:00")
+
+
 @permission_matrix(allowed={"staff_with_role"})
 def test_receipt_matrix(actor_kind, allowed, matrix_actor, village, staff):
     approved_budget(staff)

@@ -269,6 +269,35 @@ def test_lra_page_and_xlsx(staff, login_client):
     assert client.get(f"/budgets/lra/{SUKOREJO}/{YEAR}/").status_code == 404
 
 
+def test_treasurer_marks_an_approved_spp_paid_from_the_execution_page(staff, login_client):
+    budget = approved_budget(staff)
+    request = services.disbursement_request(
+        actor=staff.treasurer, item=cement(budget), amount="1000000", description="Semen"
+    )
+    url = f"/budgets/disbursements/{request.pk}/paid/"
+    treasurer = login_client(staff.treasurer)
+    page = treasurer.get(f"/budgets/{budget.pk}/execution/").content.decode()
+    assert url not in page  # pending: nothing to pay yet
+    assert treasurer.post(url).status_code == 302
+    assert Disbursement.objects.get().paid_at is None
+    services.disbursement_approve(actor=staff.head, disbursement=request)
+    head = login_client(staff.head)
+    assert url not in head.get(f"/budgets/{budget.pk}/execution/").content.decode()
+    head.post(url)  # the head approves but does not pay
+    assert Disbursement.objects.get().paid_at is None
+    page = treasurer.get(f"/budgets/{budget.pk}/execution/").content.decode()
+    assert url in page and "Belum dibayar" in page and "Tandai sudah dibayar" in page
+    done = treasurer.post(url, follow=True).content.decode()
+    assert "Dicatat sudah dibayar." in done and "Dibayar " in done and url not in done
+    assert Disbursement.objects.get().paid_by == staff.treasurer
+    other = login_client(make_staff(SUKOREJO).treasurer)
+    other.post(url)
+    assert Disbursement.objects.get().paid_by == staff.treasurer
+    treasurer.cookies["sk_language"] = "en"
+    english = treasurer.get(f"/budgets/{budget.pk}/execution/").content.decode()
+    assert "Paid " in english
+
+
 def test_execution_page_requests_and_approvals(staff, login_client):
     budget = approved_budget(staff)
     treasurer = login_client(staff.treasurer)

@@ -22,6 +22,7 @@ from ..forms import DisbursementForm, NotesForm, ReceiptForm
 from ..models import BudgetItem, BudgetStatus, DisbursementStatus, VillageBudget
 from ..permissions import (
     can_decide_disbursement,
+    can_pay_disbursement,
     can_record_receipt,
     can_request_disbursement,
     can_view_execution,
@@ -85,6 +86,7 @@ def execution_page(request: HttpRequest, pk: int) -> HttpResponse:
             )[:100],
             "may_request": may_request,
             "may_decide": can_decide_disbursement(user, budget.village_id),
+            "may_pay": can_pay_disbursement(user, budget.village_id),
             "may_record": may_record,
             "request_form": DisbursementForm(items=_item_choices(content.items))
             if may_request
@@ -96,6 +98,7 @@ def execution_page(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "notes_form": NotesForm(),
             "pending": DisbursementStatus.PENDING,
+            "approved": DisbursementStatus.APPROVED,
             "periods": [(key, label) for key, (label, _month) in PERIODS.items()],
         },
     )
@@ -198,6 +201,20 @@ def disbursement_reject(request: HttpRequest, disbursement_id: int) -> HttpRespo
 @require_POST
 def disbursement_cancel(request: HttpRequest, disbursement_id: int) -> HttpResponse:
     return _decision(request, disbursement_id, "cancel")
+
+
+@login_required
+@require_POST
+def disbursement_mark_paid(request: HttpRequest, disbursement_id: int) -> HttpResponse:
+    """The treasurer records that an approved SPP has been paid out."""
+    user = actor(request)
+    disbursement = execution_selectors.disbursement_get(actor=user, disbursement_id=disbursement_id)
+    return attempt(
+        request,
+        lambda: services.disbursement_mark_paid(actor=user, disbursement=disbursement),
+        success=_("Recorded as paid."),
+        redirect_to=_execution_url(disbursement.item.budget_id) + f"#spp-{disbursement.pk}",
+    )
 
 
 @login_required

@@ -34,9 +34,21 @@ from smartkampung.core.privacy import mask_identifier
 from smartkampung.regions.models import Region
 
 from .. import selectors
-from ..exceptions import PopulationError, PopulationErrorCode, StateConflict
+from ..exceptions import (
+    PopulationError,
+    PopulationErrorCode,
+    ReasonRequired,
+    ReasonTooLong,
+    StateConflict,
+)
 from ..exports import register_xlsx
-from ..models import LIVING_STATUSES, ActivationCode, Resident, ResidentViewLog
+from ..models import (
+    LIVING_STATUSES,
+    VIEW_REASON_MAX_LENGTH,
+    ActivationCode,
+    Resident,
+    ResidentViewLog,
+)
 from ..permissions import (
     EXPORT_ROLES,
     REGISTER_READ_ROLES,
@@ -52,8 +64,16 @@ _DIGIT_RUN = re.compile(r"\d{8,}")
 
 
 def _clean_reason(reason: str) -> str:
-    """A short free text; long digit runs (a NIK typed by mistake) are masked."""
-    text = " ".join((reason or "").split())[:200]
+    """The reason for a full view: required, at most ``VIEW_REASON_MAX_LENGTH`` characters after
+    collapsing whitespace; long digit runs (a NIK typed by mistake) are masked."""
+    text = " ".join((reason or "").split())
+    if not text:
+        raise ReasonRequired(_("Say why you open the full record; the resident can read it."))
+    if len(text) > VIEW_REASON_MAX_LENGTH:
+        raise ReasonTooLong(
+            _("The reason is too long: at most %(limit)d characters.")
+            % {"limit": VIEW_REASON_MAX_LENGTH}
+        )
     return _DIGIT_RUN.sub(lambda m: mask_identifier(m.group()), text)
 
 
@@ -72,7 +92,8 @@ def resident_full_view(
 ) -> Resident:
     """The full record (NIK and KK unmasked) for an official in scope; logged and audited.
 
-    A citizen opening their own record is not logged (it is theirs)."""
+    The official must give a reason (``ReasonRequired``/``ReasonTooLong`` otherwise, and nothing
+    is logged). A citizen opening their own record is not logged (it is theirs)."""
     resident = selectors.resident_get(actor=actor, resident_id=resident_id)
     if not can_read_register(actor, resident.village_id):
         return resident  # the citizen themself

@@ -19,7 +19,7 @@ from smartkampung.accounts.testing import (
 from smartkampung.audit.models import AuditEvent
 from smartkampung.core.exceptions import NotFound
 from smartkampung.population import services
-from smartkampung.population.exceptions import PopulationError
+from smartkampung.population.exceptions import PopulationError, ReasonRequired, ReasonTooLong
 from smartkampung.population.models import ActivationCode, ResidentViewLog
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,39 @@ def test_full_view_is_logged_and_audited(operator, resident) -> None:
     assert log.channel == "web"
     event = AuditEvent.objects.get(action="population.resident_view")
     assert "3510011705900001" not in event.data_json
+    assert "SKTM untuk 3510••••••••0001" in event.data_json  # the audit trail carries the why
+
+
+@pytest.mark.parametrize(
+    ("reason", "error"),
+    [
+        ("", ReasonRequired),
+        ("   \t\n ", ReasonRequired),
+        ("x" * 201, ReasonTooLong),
+    ],
+)
+def test_full_view_without_a_usable_reason_is_refused_and_not_logged(
+    operator, resident, reason, error
+) -> None:
+    before = snapshot_rows(ResidentViewLog, AuditEvent)
+    with pytest.raises(error) as raised:
+        services.resident_full_view(actor=operator, resident_id=resident.pk, reason=reason)
+    assert raised.value.status == 422
+    assert snapshot_rows(ResidentViewLog, AuditEvent) == before
+
+
+def test_full_view_reason_is_kept_whole_up_to_the_limit(operator, resident) -> None:
+    reason = "  Surat   domisili " + "y" * 182  # 200 characters once the spaces collapse
+    services.resident_full_view(actor=operator, resident_id=resident.pk, reason=reason)
+    assert ResidentViewLog.objects.get().reason == "Surat domisili " + "y" * 182
+
+
+def test_citizen_opening_their_own_record_needs_no_reason(make_user, resident) -> None:
+    citizen = make_user(roles=[(Role.CITIZEN, resident.village_id)])
+    resident.user = citizen
+    resident.save(update_fields=["user"])
+    assert services.resident_full_view(actor=citizen, resident_id=resident.pk) == resident
+    assert not ResidentViewLog.objects.exists()
 
 
 def test_full_view_outside_scope_is_404_and_not_logged(make_user, resident, other_village) -> None:
@@ -44,7 +77,7 @@ def test_full_view_outside_scope_is_404_and_not_logged(make_user, resident, othe
     treasurer = make_user(roles=[(Role.VILLAGE_TREASURER, resident.village_id)])
     for actor in (stranger, treasurer):
         with pytest.raises(NotFound):
-            services.resident_full_view(actor=actor, resident_id=resident.pk)
+            services.resident_full_view(actor=actor, resident_id=resident.pk, reason="cek")
     assert not ResidentViewLog.objects.exists()
 
 

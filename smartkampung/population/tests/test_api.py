@@ -81,6 +81,30 @@ def test_detail_is_a_logged_view(operator, resident) -> None:
     assert (log.channel, log.reason) == ("api", "cek bansos")
 
 
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("", "reason_required"),
+        ("?reason=", "reason_required"),
+        ("?reason=%20%20%09", "reason_required"),
+        ("?reason=" + "x" * 201, "reason_too_long"),
+    ],
+)
+def test_detail_without_a_usable_reason_is_422_and_not_logged(
+    operator, resident, query, code
+) -> None:
+    from smartkampung.audit.models import AuditEvent
+
+    client = api(operator)
+    before = snapshot_rows(ResidentViewLog, AuditEvent)
+    response = client.get(f"{BASE}/residents/{resident.pk}{query}")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == code and body["message"]
+    assert resident.nik not in response.content.decode()
+    assert snapshot_rows(ResidentViewLog, AuditEvent) == before
+
+
 def test_out_of_scope_is_404(make_user, resident, other_village) -> None:
     client = api(make_user(roles=[(Role.VILLAGE_OPERATOR, other_village.code)]))
     for url in (

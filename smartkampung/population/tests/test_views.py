@@ -58,6 +58,39 @@ def test_detail_is_a_logged_full_view(operator, resident, login_client) -> None:
     assert ResidentViewLog.objects.get().reason == "Surat SKTM"
 
 
+def test_detail_without_a_reason_asks_for_one_and_shows_nothing(
+    operator, resident, login_client
+) -> None:
+    from smartkampung.audit.models import AuditEvent
+
+    client = login_client(operator)
+    before = snapshot_rows(ResidentViewLog, AuditEvent)
+    page = client.get(f"/population/residents/{resident.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'name="reason"' in html and "Mengapa Anda membuka data lengkap?" in html
+    assert resident.nik not in html and resident.household.kk_number not in html
+    assert 'role="alert"' not in html  # no error before a reason was sent
+    for bad in ("", "   ", "x" * 201):
+        response = client.get(f"/population/residents/{resident.pk}/", {"reason": bad})
+        html = response.content.decode()
+        assert response.status_code == 400, bad
+        assert resident.nik not in html and 'class="field-error"' in html
+    assert snapshot_rows(ResidentViewLog, AuditEvent) == before
+    # The form sends the reason back to the same page, which then opens the record.
+    response = client.get(f"/population/residents/{resident.pk}/", {"reason": "Surat domisili"})
+    assert response.status_code == 200 and resident.nik in response.content.decode()
+    assert ResidentViewLog.objects.get().reason == "Surat domisili"
+
+
+def test_reason_form_reads_in_english(operator, resident, login_client) -> None:
+    client = login_client(operator)
+    client.cookies["sk_language"] = "en"
+    html = client.get(f"/population/residents/{resident.pk}/", {"reason": " "}).content.decode()
+    assert "Why do you open the full record?" in html
+    assert "Say why you open the full record; the resident can read it." in html
+
+
 @pytest.mark.parametrize("role", [Role.VILLAGE_TREASURER, Role.CITIZEN])
 def test_detail_refused_to_roles_without_access(make_user, resident, login_client, role):
     user = make_user(roles=[(role, resident.village_id)])
@@ -115,7 +148,8 @@ def test_edit_form_logs_a_view_and_saves(operator, resident, login_client) -> No
 def test_village_head_reads_but_cannot_edit(make_user, resident, login_client) -> None:
     head = make_user(roles=[(Role.VILLAGE_HEAD, resident.village_id)])
     client = login_client(head)
-    assert client.get(f"/population/residents/{resident.pk}/").status_code == 200
+    opened = client.get(f"/population/residents/{resident.pk}/?reason=Surat+SKTM")
+    assert opened.status_code == 200 and resident.nik in opened.content.decode()
     assert client.get(f"/population/residents/{resident.pk}/edit/").status_code == 403
     assert (
         client.post(

@@ -18,8 +18,10 @@ from smartkampung.accounts.permissions import has_role_anywhere
 from smartkampung.core.exceptions import DomainError, NotFound, ValidationFailed
 
 from .. import selectors, services
+from ..exceptions import ReasonRequired
 from ..forms import (
     EventForm,
+    FullViewReasonForm,
     MoveInForm,
     ResidentFilterForm,
     ResidentForm,
@@ -127,9 +129,22 @@ def resident_list(request: HttpRequest) -> HttpResponse:
 def resident_detail(request: HttpRequest, resident_id: int) -> HttpResponse:
     """The full record: NIK and KK unmasked, so every opening is logged (services)."""
     user = actor(request)
-    resident = services.resident_full_view(
-        actor=user, resident_id=resident_id, reason=request.GET.get("reason", ""), channel="web"
-    )
+    asked = "reason" in request.GET
+    try:
+        resident = services.resident_full_view(
+            actor=user, resident_id=resident_id, reason=request.GET.get("reason", ""), channel="web"
+        )
+    except ReasonRequired as exc:
+        # Nothing was shown or logged: ask for the reason (an error only once one was sent).
+        form = FullViewReasonForm(request.GET if asked else None)
+        if asked:
+            form.add_error("reason", exc.message)
+        return render(
+            request,
+            "population/resident_reason.html",
+            {"form": form, "resident": selectors.resident_get(actor=user, resident_id=resident_id)},
+            status=400 if asked else 200,
+        )
     if is_own_record(user, resident) and not can_edit_register(user, resident.village_id):
         return redirect("population:me")
     members = (
@@ -148,6 +163,12 @@ def resident_detail(request: HttpRequest, resident_id: int) -> HttpResponse:
             "is_head": resident.household is not None and resident.household.head_id == resident.pk,
         },
     )
+
+
+def record_url(resident_id: int, reason: str) -> str:
+    """The full record, opened with the reason of the step the official has just taken."""
+    url = reverse("population:resident_detail", args=[resident_id])
+    return f"{url}?{urlencode({'reason': reason})}"
 
 
 def _resident_initial(resident: Resident) -> dict[str, Any]:
@@ -183,7 +204,7 @@ def resident_create(request: HttpRequest, kind: str = "registered") -> HttpRespo
             add_record_errors(form, exc)
         else:
             messages.success(request, _("The resident has been registered."))
-            return redirect("population:resident_detail", resident_id=resident.pk)
+            return redirect(record_url(resident.pk, _("Registering the record")))
     titles = {
         "registered": _("Register a resident"),
         "birth": _("Register a birth"),
@@ -216,7 +237,7 @@ def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
             add_record_errors(form, exc)
         else:
             messages.success(request, _("The record has been saved."))
-            return redirect("population:resident_detail", resident_id=resident.pk)
+            return redirect(record_url(resident.pk, _("Editing the record")))
     return render(
         request,
         "population/resident_form.html",
@@ -261,7 +282,7 @@ def resident_event(request: HttpRequest, resident_id: int, kind: str) -> HttpRes
             add_record_errors(form, exc)
         else:
             messages.success(request, _("The event has been recorded."))
-            return redirect("population:resident_detail", resident_id=resident.pk)
+            return redirect(record_url(resident.pk, _("Recording a life event")))
     title = (
         _("Record the death of %(name)s")
         if kind == "death"
@@ -352,7 +373,7 @@ def resident_missing(request: HttpRequest, resident_id: int) -> HttpResponse:
         if isinstance(exc, NotFound):
             raise
         messages.error(request, exc.message)
-    return redirect("population:resident_detail", resident_id=resident.pk)
+    return redirect(record_url(resident.pk, _("Changing the status")))
 
 
 @login_required

@@ -42,6 +42,51 @@ def test_map_page_lists_projects_in_scope_with_few_queries(
     assert client.get("/projects/?village=" + other_village.code).status_code == 200
 
 
+def _map_config(response: Any) -> dict[str, Any]:
+    import json
+
+    assert response.status_code == 200
+    return json.loads(response.context["map_config"])
+
+
+def test_map_starts_on_the_village_users_village_over_its_boundary(
+    operator, village, login_client, client
+):
+    _project(operator, village, title="Jalan Krajan")
+    page = login_client(operator).get("/projects/")
+    cfg = _map_config(page)
+    assert cfg["focus"] == village.code
+    assert cfg["boundaries"] == f"/api/v1/regions/{village.code}/boundary.geojson"
+    assert cfg["bbox"] == list(village.bbox) and cfg["bbox"][0] < cfg["bbox"][2]
+    html = page.content.decode()
+    # The filters match the scope: their village, chosen; no "all", no kecamatan to choose.
+    assert 'name="kecamatan"' not in html
+    start = html.index('name="village"')
+    select = html[start : html.index("</select>", start)]
+    assert f'value="{village.code}" selected' in select and 'value=""' not in select
+    # The boundary the map draws under the points is the regions app's public endpoint.
+    feature = client.get(cfg["boundaries"]).json()
+    assert feature["type"] == "Feature" and feature["properties"]["code"] == village.code
+
+
+def test_map_of_a_kecamatan_or_the_regency_draws_its_villages(
+    camat, regency_officer, operator, village, other_village, login_client, client
+):
+    kecamatan = village.code.rsplit(".", 1)[0]
+    cfg = _map_config(login_client(camat).get("/projects/"))
+    assert cfg["focus"] == kecamatan
+    assert cfg["boundaries"] == f"/api/v1/regions/{kecamatan}/boundaries.geojson?level=village"
+    codes = {f["properties"]["code"] for f in client.get(cfg["boundaries"]).json()["features"]}
+    assert village.code in codes and other_village.code not in codes
+    pmd = login_client(regency_officer)
+    assert _map_config(pmd.get("/projects/"))["focus"] == "35.10"
+    chosen = _map_config(pmd.get("/projects/", {"village": other_village.code}))
+    assert chosen["focus"] == other_village.code and chosen["bbox"] == list(other_village.bbox)
+    # A village outside the operator's scope is not a filter they can choose: their own stays.
+    refused = _map_config(login_client(operator).get("/projects/", {"village": other_village.code}))
+    assert refused["focus"] == village.code
+
+
 def test_citizen_and_anonymous_see_no_projects(village, make_user, login_client, client):
     citizen = make_user(roles=[("citizen", village.code)])
     assert login_client(citizen).get("/projects/").status_code == 404

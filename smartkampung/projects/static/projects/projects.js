@@ -21,10 +21,44 @@
     return { color: c, weight: 4, fillOpacity: 0.3 };
   }
 
+  // The village boundaries under the points: their own pane below the markers' (and not
+  // interactive, so they never take a click meant for a project). A collection of many
+  // villages is asked for simplified to the map's zoom, and again, finer, as the user zooms in.
+  function boundaryLayer(map, cfg, el) {
+    var pane = map.createPane("boundaries");
+    pane.style.zIndex = "350";
+    var layer = null, loadedZoom = null, many = cfg.boundaries.indexOf("boundaries.geojson") >= 0;
+    function load() {
+      var zoom = Math.round(map.getZoom());
+      if (loadedZoom !== null && (!many || zoom <= loadedZoom)) { return; }
+      loadedZoom = zoom;
+      var url = cfg.boundaries + (many ? "&zoom=" + zoom : "");
+      getJSON(url).then(function (data) {
+        var next = L.geoJSON(data, {
+          pane: "boundaries",
+          interactive: false,
+          style: function () { return { color: "#0a4f8f", weight: 1, fillColor: "#0a4f8f", fillOpacity: 0.04 }; }
+        }).addTo(map);
+        if (layer) { map.removeLayer(layer); }
+        layer = next;
+        el.setAttribute("data-boundaries", String((data.features || [data]).length));
+      }).catch(function () { /* the boundaries are a backdrop: the points still show */ });
+    }
+    load();
+    map.on("zoomend", load);
+  }
+
   function projectsMap(el) {
     var cfg = JSON.parse(el.getAttribute("data-projects-map"));
     var status = document.getElementById("map-status");
     var map = baseMap(el, cfg);
+    // Start on the user's village (or kecamatan, or the regency), not on whatever the points span.
+    map.on("moveend", function () {  // where the map looks, for tests and assistive reading
+      var c = map.getCenter();
+      el.setAttribute("data-center", c.lat.toFixed(5) + "," + c.lng.toFixed(5));
+    });
+    if (cfg.bbox) { map.fitBounds([[cfg.bbox[1], cfg.bbox[0]], [cfg.bbox[3], cfg.bbox[2]]]); }
+    if (cfg.boundaries) { boundaryLayer(map, cfg, el); }
     getJSON(cfg.geojson).then(function (data) {
       var layer = L.geoJSON(data, {
         style: style,
@@ -44,7 +78,7 @@
         }
       }).addTo(map);
       var n = (data.features || []).length;
-      if (n) { map.fitBounds(layer.getBounds(), { maxZoom: 16 }); }
+      if (n && !cfg.bbox) { map.fitBounds(layer.getBounds(), { maxZoom: 16 }); }
       if (status) {
         status.textContent = (status.getAttribute("data-loaded-text") || "{n}").replace("{n}", String(n));
         status.setAttribute("data-count", String(n));
