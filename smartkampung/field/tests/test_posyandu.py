@@ -376,8 +376,24 @@ def test_a_refused_visit_is_a_409_with_what_to_do(
 @pytest.mark.parametrize(
     ("cookie", "expected"),
     [
-        ("sk_language=id", ["Kunjungan posyandu", "Berat badan (kg)", "Harus antara %(low)s"]),
-        ("sk_language=en", ["Posyandu visit", "Weight (kg)", "Must lie between %(low)s"]),
+        (
+            "sk_language=id",
+            [
+                "Kunjungan posyandu",
+                "Berat badan (kg)",
+                "Harus antara %(low)s",
+                "Imunisasi yang diberikan hari ini",
+            ],
+        ),
+        (
+            "sk_language=en",
+            [
+                "Posyandu visit",
+                "Weight (kg)",
+                "Must lie between %(low)s",
+                "Immunisations given today",
+            ],
+        ),
     ],
 )
 def test_the_shell_carries_the_visit_form_in_both_languages(
