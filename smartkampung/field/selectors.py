@@ -12,6 +12,7 @@ from smartkampung.accounts.permissions import scope_codes, scope_q
 from smartkampung.core.exceptions import NotFound
 from smartkampung.health import selectors as health_selectors
 from smartkampung.health.permissions import cadre_posyandu_id
+from smartkampung.health.schedule import immunisation_schedule
 from smartkampung.letters import selectors as letter_selectors
 from smartkampung.letters.permissions import COUNTER_ROLES, regency_code_of
 from smartkampung.projects import selectors as project_selectors
@@ -103,9 +104,10 @@ def bootstrap_letter_types(*, actor: Any) -> list[dict[str, Any]]:
 
 
 def bootstrap_posyandu(*, actor: Any) -> dict[str, Any] | None:
-    """For a posyandu cadre: the posyandu and the children under five it serves, with only
-    what the visit form needs offline (name, birth date, sex; no NIK, no household), else
-    None."""
+    """For a posyandu cadre: the posyandu, the national vaccine list (code, label in the
+    user's language) and the children under five it serves, with only what the visit form
+    needs offline (name, birth date, sex, the vaccine codes already given; no NIK, no
+    household), else None."""
     # The role is in the cached grants: only a cadre costs the look-up of its posyandu.
     posyandu_id = cadre_posyandu_id(actor) if can_visit_anywhere(actor) else None
     if posyandu_id is None:
@@ -114,16 +116,24 @@ def bootstrap_posyandu(*, actor: Any) -> dict[str, Any] | None:
         posyandu = health_selectors.posyandu_get(actor=actor, posyandu_id=posyandu_id)
     except NotFound:  # pragma: no cover - the cadre's own posyandu is always visible
         return None
-    children = health_selectors.children_under_five(actor=actor, posyandu=posyandu).values_list(
-        "pk", "full_name", "birth_date", "sex"
-    )[:BOOTSTRAP_CHILDREN]
+    under_five = health_selectors.children_under_five(actor=actor, posyandu=posyandu)
+    children = under_five.values_list("pk", "full_name", "birth_date", "sex")[:BOOTSTRAP_CHILDREN]
+    # Only the codes already given, so the form offers the others (the service refuses twice).
+    given = health_selectors.immunisations_given(actor=actor, children=under_five)
     return {
         "id": posyandu.pk,
         "name": posyandu.name,
         "village": posyandu.village_id,
         "village_name": posyandu.village.name,
+        "vaccines": [{"code": v.code, "label": v.label()} for v in immunisation_schedule()],
         "children": [
-            {"id": pk, "name": name, "birth_date": born.isoformat(), "sex": sex}
+            {
+                "id": pk,
+                "name": name,
+                "birth_date": born.isoformat(),
+                "sex": sex,
+                "given": given.get(pk, []),
+            }
             for pk, name, born, sex in children
         ],
     }

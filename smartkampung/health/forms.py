@@ -37,7 +37,7 @@ class GrowthVisitForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["immunisations"]
         assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = [(v.code, v.name) for v in immunisation_schedule()]
+        field.choices = [(v.code, v.label()) for v in immunisation_schedule()]
 
 
 class PosyanduForm(forms.Form):

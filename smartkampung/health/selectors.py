@@ -129,6 +129,21 @@ def growth_visit_list(*, actor: Any, child: Resident) -> QuerySet[GrowthVisit]:
     return GrowthVisit.objects.filter(child_id=child.pk).select_related("posyandu")
 
 
+def immunisations_given(*, actor: Any, children: QuerySet[Resident]) -> dict[int, list[str]]:
+    """The vaccine codes already recorded for each of these children (sorted), read in one
+    query; a child the actor may not see counts as having none. Every visit counts, a
+    re-measured one too, as in ``growth_visit_record``'s once-only check."""
+    given: dict[int, set[str]] = {}
+    rows = (
+        GrowthVisit.objects.filter(child__in=children.filter(_children_q(actor)).values("pk"))
+        .exclude(immunisations=[])
+        .values_list("child_id", "immunisations")
+    )
+    for child_id, codes in rows:
+        given.setdefault(child_id, set()).update(codes or ())
+    return {child_id: sorted(codes) for child_id, codes in given.items()}
+
+
 LATEST_FIELDS = (
     "child_id",
     "visit_date",

@@ -40,7 +40,7 @@ from .models import (
     PregnancyVisit,
 )
 from .permissions import CHILD_READ_ROLES, can_manage_village, can_record_at
-from .schedule import vaccine_codes
+from .schedule import immunisation_schedule, vaccine_codes
 
 # Plausible ranges of what a cadre can type for a child under five; beyond them it is a typing
 # error (WHO's tables end at 120 cm and about 30 kg at five years).
@@ -155,6 +155,11 @@ def _child_for_recording(actor: Any, posyandu: Posyandu, child_id: Any) -> Resid
     return child
 
 
+def _vaccine_names(codes: Iterable[str]) -> list[str]:
+    names = {v.code: v.label() for v in immunisation_schedule()}
+    return [names.get(code, code) for code in codes]
+
+
 def growth_visit_record(
     *,
     actor: Any,
@@ -255,8 +260,9 @@ def growth_visit_record(
             raise VisitInvalid(
                 _("The visit was not saved: check the marked fields."),
                 details={
+                    # Named as the cadre knows them, not by code.
                     "immunisations": _("Already recorded for this child: %(codes)s.")
-                    % {"codes": ", ".join(repeated)}
+                    % {"codes": ", ".join(_vaccine_names(repeated))}
                 },
             )
         visit = GrowthVisit.objects.create(

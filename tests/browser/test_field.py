@@ -375,9 +375,21 @@ def posyandu_setup(operator: User, days_old: int = 400) -> tuple[Any, User, Any]
 def test_a_posyandu_visit_weighed_offline_is_stored_once(
     new_context: Any, live_server: Any, field_setup: dict[str, Any]
 ) -> None:
+    from datetime import timedelta
+
+    from smartkampung.health import services as health_services
     from smartkampung.health.models import GrowthVisit
 
     posyandu, cadre, child = posyandu_setup(field_setup["operator"])
+    # Last month the child had BCG: the device is told, and offers it no more.
+    earlier = health_services.growth_visit_record(
+        actor=cadre,
+        posyandu=posyandu,
+        child_id=child.pk,
+        visit_date=timezone.localdate() - timedelta(days=35),
+        weight_kg="8.9",
+        immunisations=["bcg"],
+    )
     context = new_context()
     errors: list[str] = []
     page = connect_device(
@@ -399,6 +411,8 @@ def test_a_posyandu_visit_weighed_offline_is_stored_once(
     page.fill("#vf-height_cm", "75.5")
     page.fill("#vf-muac_cm", "14.2")
     page.check("#vf-vitamin_a")
+    assert page.locator("#vf-vaccines input[value=bcg]").count() == 0
+    page.get_by_label("Campak-Rubela 1 (MR 1)").check()
     page.click("#visit-form button[type=submit]")
     wait_status(page, "waiting")
     assert "Kunjungan posyandu — Ayu Lestari" in page.inner_text("#queue-list")
@@ -406,16 +420,17 @@ def test_a_posyandu_visit_weighed_offline_is_stored_once(
     page.reload()  # still offline: the shell from the service worker, the visit still queued
     wait_ready(page)
     assert item_status(page) == "waiting"
-    assert GrowthVisit.objects.count() == 0 and FieldRecord.objects.count() == 0
+    assert GrowthVisit.objects.count() == 1 and FieldRecord.objects.count() == 0
 
     context.set_offline(False)
     wait_status(page, "sent")
-    visit = GrowthVisit.objects.get()
+    visit = GrowthVisit.objects.exclude(pk=earlier.pk).get()
     assert (visit.child_id, visit.posyandu_id, visit.recorded_by_id) == (
         child.pk,
         posyandu.pk,
         cadre.pk,
     )
+    assert visit.immunisations == ["mr1"]
     assert (str(visit.weight_kg), str(visit.height_cm), visit.position) == (
         "9.10",
         "75.5",
@@ -427,7 +442,7 @@ def test_a_posyandu_visit_weighed_offline_is_stored_once(
     page.reload()
     wait_ready(page)
     time.sleep(1)
-    assert GrowthVisit.objects.count() == 1 and FieldRecord.objects.count() == 1
+    assert GrowthVisit.objects.count() == 2 and FieldRecord.objects.count() == 1
     assert errors == []
 
 

@@ -5,10 +5,10 @@ cadre's posyandu, one visit a month); its refusals become answers the cadre can 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext as _
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from smartkampung.core.exceptions import NotFound
 from smartkampung.health import selectors as health_selectors
@@ -21,6 +21,8 @@ from ..exceptions import FieldErrorCode, RecordConflict
 from . import Prepared, parse_model
 
 Measure = float | None
+# A vaccine code of the schedule; which codes exist, and once per child, is the service's check.
+VaccineCode = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 
 
 class VisitPayload(BaseModel):
@@ -36,6 +38,7 @@ class VisitPayload(BaseModel):
     muac_cm: Measure = Field(default=None, ge=0, le=1000)
     head_cm: Measure = Field(default=None, ge=0, le=1000)
     vitamin_a: bool = False
+    immunisations: list[VaccineCode] = Field(default_factory=list, max_length=30)
     exclusive_breastfeeding: bool | None = None
     captured_at: datetime | None = None
 
@@ -118,6 +121,7 @@ class PosyanduVisitKind:
                 head_cm=_number(parsed.head_cm),
                 muac_cm=_number(parsed.muac_cm),
                 vitamin_a=parsed.vitamin_a,
+                immunisations=parsed.immunisations,
                 exclusive_breastfeeding=parsed.exclusive_breastfeeding,
             )
         except VisitInvalid as exc:

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from smartkampung.accounts.models import Role
 from smartkampung.accounts.testing import assert_refused_unchanged, permission_matrix, snapshot_rows
@@ -19,6 +19,7 @@ from smartkampung.health.models import (
     Pregnancy,
     PregnancyVisit,
 )
+from smartkampung.health.schedule import immunisation_schedule
 from smartkampung.population.codes import Sex
 from smartkampung.population.models import ResidentViewLog
 
@@ -247,6 +248,38 @@ def test_immunisation_only_once(cadre, posyandu, make_child):
             immunisations=["bcg"],
         )
     assert GrowthVisit.objects.filter(child=child).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "named"), [("id", "Polio tetes 1 (OPV 1)"), ("en", "Oral polio 1 (OPV 1)")]
+)
+def test_a_vaccine_given_twice_is_named_in_the_users_language(
+    cadre, posyandu, make_child, language, named
+):
+    child = make_child(birth_date=date(2025, 1, 1))
+    services.growth_visit_record(
+        actor=cadre,
+        posyandu=posyandu,
+        child_id=child.pk,
+        visit_date=date(2025, 3, 1),
+        weight_kg="5",
+        immunisations=["opv1"],
+    )
+    with translation.override(language), pytest.raises(DomainError) as info:
+        services.growth_visit_record(
+            actor=cadre,
+            posyandu=posyandu,
+            child_id=child.pk,
+            visit_date=date(2025, 4, 1),
+            weight_kg="6",
+            immunisations=["opv1"],
+        )
+    assert named in info.value.details["immunisations"]
+    assert GrowthVisit.objects.filter(child=child).count() == 1
+
+
+def test_every_vaccine_of_the_schedule_has_its_english_name():
+    assert all(v.name and v.name_en for v in immunisation_schedule())
 
 
 def test_exclusive_breastfeeding_only_under_six_months(cadre, posyandu, child):

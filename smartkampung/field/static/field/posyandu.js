@@ -14,6 +14,8 @@ const RANGES = {
 };
 const DAYS_PER_MONTH = 30.4375;
 const $ = (id) => document.getElementById(id);
+// The last bootstrap shown: the vaccine boxes follow the chosen child without an await.
+let known = {};
 
 registerKind("posyandu_visit", {
   title: (record) => msg("visit_title", { child: record.label, date: record.payload.visit_date }),
@@ -30,13 +32,47 @@ function children(bootstrap) {
   return (bootstrap.posyandu && bootstrap.posyandu.children) || [];
 }
 
+function chosenChild(bootstrap) {
+  return children(bootstrap).find((c) => String(c.id) === $("vf-child").value);
+}
+
+function ticked() {
+  return [...document.querySelectorAll("#vf-vaccines input:checked")].map((el) => el.value);
+}
+
+// A box for each vaccine of the schedule the chosen child has not had yet (the server refuses
+// a vaccine given twice; one ticked on a visit still waiting here is the server's to refuse).
+function showVaccines(bootstrap, chosen = []) {
+  const child = chosenChild(bootstrap);
+  const given = new Set((child && child.given) || []);
+  const vaccines = (bootstrap.posyandu && bootstrap.posyandu.vaccines) || [];
+  const open = child ? vaccines.filter((v) => !given.has(v.code)) : [];
+  $("vf-vaccines").replaceChildren(
+    ...open.map((v) => {
+      const label = document.createElement("label");
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.name = "immunisations";
+      box.value = v.code;
+      box.checked = chosen.includes(v.code);
+      label.append(box, ` ${v.label}`);
+      return label;
+    }),
+  );
+  const note = $("vf-vaccines-note");
+  note.textContent = !child ? msg("vaccines_choose") : open.length ? "" : msg("vaccines_all");
+  note.hidden = !note.textContent;
+}
+
 function ageDays(child, date) {
   return Math.round((Date.parse(date) - Date.parse(child.birth_date)) / 86400000);
 }
 
 export function fillVisitForm(bootstrap) {
+  known = bootstrap;
   const select = $("vf-child");
   const chosen = select.value;
+  const vaccines = ticked();
   const first = select.options[0];
   select.replaceChildren(first);
   for (const child of children(bootstrap)) {
@@ -46,6 +82,7 @@ export function fillVisitForm(bootstrap) {
     select.append(el);
   }
   select.value = chosen;
+  showVaccines(bootstrap, vaccines);
   $("vf-posyandu").textContent = bootstrap.posyandu
     ? msg("visit_posyandu", { name: bootstrap.posyandu.name, village: bootstrap.posyandu.village_name })
     : msg("no_posyandu");
@@ -56,7 +93,7 @@ export function fillVisitForm(bootstrap) {
 
 // WHO: length lying under 2 years, height standing from 2 years (the cadre may change it).
 function suggestPosition(bootstrap) {
-  const child = children(bootstrap).find((c) => String(c.id) === $("vf-child").value);
+  const child = chosenChild(bootstrap);
   const date = $("vf-date").value;
   if (!child || !date || $("vf-position").dataset.touched) return;
   $("vf-position").value = ageDays(child, date) < 731 ? "lying" : "standing";
@@ -68,7 +105,7 @@ function number(id) {
 }
 
 function problem(bootstrap) {
-  const child = children(bootstrap).find((c) => String(c.id) === $("vf-child").value);
+  const child = chosenChild(bootstrap);
   const date = $("vf-date").value;
   if (!child) return ["vf-child", msg("need_child")];
   if (!date || date > localDate()) return ["vf-date", msg("need_date")];
@@ -109,7 +146,7 @@ async function saveVisit(event) {
     return showError(label + wrong[1]);
   }
   showError("");
-  const child = children(bootstrap).find((c) => String(c.id) === $("vf-child").value);
+  const child = chosenChild(bootstrap);
   const breastfeeding = $("vf-breastfeeding").value;
   const height = number("vf-height_cm");
   const keyInput = $("vf-key");
@@ -129,6 +166,7 @@ async function saveVisit(event) {
       muac_cm: number("vf-muac_cm"),
       head_cm: number("vf-head_cm"),
       vitamin_a: $("vf-vitamin_a").checked,
+      immunisations: ticked(),
       exclusive_breastfeeding: breastfeeding === "" ? null : breastfeeding === "yes",
       captured_at: new Date().toISOString(),
     },
@@ -157,6 +195,7 @@ export function editVisit(record) {
   $("vf-muac_cm").value = text(p.muac_cm);
   $("vf-head_cm").value = text(p.head_cm);
   $("vf-vitamin_a").checked = Boolean(p.vitamin_a);
+  showVaccines(known, p.immunisations || []);
   $("vf-breastfeeding").value =
     p.exclusive_breastfeeding === null ? "" : p.exclusive_breastfeeding ? "yes" : "no";
   window.location.hash = "#visit";
@@ -168,6 +207,7 @@ export function wireVisitForm() {
   $("vf-position").addEventListener("change", () => {
     $("vf-position").dataset.touched = "1";
   });
+  $("vf-child").addEventListener("change", () => showVaccines(known));
   for (const id of ["vf-child", "vf-date"]) {
     $(id).addEventListener("change", async () => suggestPosition((await getMeta("bootstrap")) || {}));
   }
