@@ -100,18 +100,12 @@ class WelfareFigures:
 def _welfare(stored: dict[str, Any], region_code: str) -> WelfareFigures | None:
     if not stored:
         return None
-    prefix = region_code + "."
-    pairs: dict[tuple[str, str], int] = {}
-    for village, held, n in stored.get("overlap", []):
-        if village.startswith(prefix):
-            for a in held:
-                for b in held:
-                    pairs[(a, b)] = pairs.get((a, b), 0) + int(n)
+    pairs = stored.get("overlap", {}).get(region_code, [])
     return WelfareFigures(
         period=str(stored.get("period", "")),
         exclusion_decile=int(stored.get("exclusion_decile", 0)),
         programmes=list(stored.get("programmes", [])),
-        pairs=pairs,
+        pairs={(str(a), str(b)): int(n) for a, b, n in pairs},
     )
 
 

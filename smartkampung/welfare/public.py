@@ -107,10 +107,18 @@ def dashboard_figures(*, regency_code: str, year: int) -> dict[str, Any]:
         figures["exclusion"], figures["inclusion"] = row["exclusion"], row["inclusion"]
     programmes = reports.programme_bits()
     masks = reports.overlap_masks(scope=[regency_code], period=period, programmes=programmes)
+    # The matrix of the regency and of each kecamatan (a household counts once, so the
+    # matrices are summed from households per village and mask here, not on the page).
+    by_region: dict[str, list[tuple[str, frozenset[str], int]]] = {regency_code: masks}
+    for mask in masks:
+        by_region.setdefault(".".join(mask[0].split(".")[:3]), []).append(mask)
     return {
         "period": period,
         "exclusion_decile": reports.exclusion_decile(),
         "programmes": [code for _pk, code in programmes],
         "villages": villages,
-        "overlap": [[code, sorted(held), n] for code, held, n in masks],
+        "overlap": {
+            region: [[a, b, n] for (a, b), n in sorted(reports.overlap_pairs(rows).items())]
+            for region, rows in by_region.items()
+        },
     }

@@ -133,6 +133,16 @@ def test_the_welfare_figures_are_the_welfare_reports_figures(
             for body in (html, response.content.decode(), kec.content.decode()):
                 assert m.nik not in body and family["kk"] not in body
     assert "Slamet Riyadi" not in html
+    api = client.get(f"/api/v1/dashboards/?year={year}").json()
+    assert api["welfare"] == {
+        "period": period,
+        "programmes": ["BPNT", "PKH"],
+        "exclusion_errors": 2,
+        "inclusion_errors": 1,
+    }
+    assert "welfare-overlap" in api["tables"]
+    overlap_api = client.get(f"/api/v1/dashboards/tables/welfare-overlap?year={year}").json()
+    assert overlap_api["rows"] == [[c, *v] for c, v in overlap.rows()]
     assert "Households receiving both programmes" in html
     client.cookies["sk_language"] = "id"
     html = client.get(f"/dashboards/?year={year}").content.decode()
@@ -151,6 +161,9 @@ def test_dashboard_roles_without_welfare_aggregates_do_not_see_the_section(
     assert page.status_code == 200
     assert page.context["data"].welfare is None and "welfare" not in page.context["tables"]
     assert 'id="welfare"' not in page.content.decode()
+    api = client.get(f"/api/v1/dashboards/?region={scope}").json()
+    assert api["welfare"] is None
+    assert not [k for k in api["tables"] if k.startswith("welfare-")]
     for key in ("welfare-districts", "welfare-villages", "welfare-overlap"):
         assert client.get(f"/dashboards/tables/{key}/?region={scope}&format=csv").status_code == 404
         assert client.get(f"/api/v1/dashboards/tables/{key}?region={scope}").status_code == 404
