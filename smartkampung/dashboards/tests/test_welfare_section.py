@@ -224,3 +224,22 @@ def test_the_welfare_section_costs_one_read_per_figure_and_none_on_the_page(
     assert small[1] <= 20
     stored = DashboardFigures.objects.get(regency_id=REGENCY, section=Section.WELFARE, year=year)
     assert "BLT" in stored.data_json
+
+
+def test_the_month_shown_is_the_latest_of_the_year_with_recipients(
+    welfare_sample: Any, regency_officer: Any, login_client: Any
+) -> None:
+    year = welfare_sample["year"]
+    assert welfare_public.dashboard_period(regency_code=REGENCY, year=year) == current_period()
+    # Last year had no recipients: its last month, and nothing counted.
+    assert welfare_public.dashboard_period(regency_code=REGENCY, year=year - 1) == f"{year - 1}-12"
+    client = login_client(regency_officer)
+    page = client.get(f"/dashboards/?year={year - 1}")
+    assert page.context["data"].welfare.period == f"{year - 1}-12"
+    assert page.context["data"].welfare.overlap_rows() == [("BPNT", [0, 0]), ("PKH", [0, 0])]
+    # A filter value that means nothing filters nothing; a village as the region is a 404.
+    base = f"/dashboards/tables/welfare-villages/?year={year}"
+    every = client.get(base).context["table"].rows
+    assert len(client.get(base + "&exclusion=maybe").context["table"].rows) == len(every)
+    assert len(client.get(base + "&exclusion=yes").context["table"].rows) == 2
+    assert client.get(base + f"&region={SARONGAN}").status_code == 404
