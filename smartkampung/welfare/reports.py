@@ -8,6 +8,7 @@ receive it). Scoped: the social office and regency officers (``REPORT_ROLES``).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -17,16 +18,31 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from smartkampung.accounts.permissions import has_role_anywhere, scope_codes, scope_q
+from smartkampung.accounts.permissions import has_role, has_role_anywhere, scope_codes, scope_q
 from smartkampung.core.exceptions import NotFound
 
 from .models import AidProgramme, Enrolment, EnrolmentStatus, RegisterEntry
 from .permissions import REPORT_ROLES
 
+# A Kemendagri code: regency 35.10, kecamatan 35.10.01, village 35.10.01.2001.
+REGION_CODE = re.compile(r"\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?")
+
 
 def _require(actor: Any) -> None:
     if not has_role_anywhere(actor, REPORT_ROLES):
         raise NotFound(_("Not found."))
+
+
+def _scope(actor: Any, region: str | None) -> tuple[Q, list[str]]:
+    """The villages a report covers: the actor's scope, or one region inside it (a kecamatan
+    from the regency dashboard). NotFound for actors without the role or a region outside
+    their scope (a malformed code included)."""
+    _require(actor)
+    if not region:
+        return scope_q(actor, REPORT_ROLES), scope_codes(actor, REPORT_ROLES)
+    if not REGION_CODE.fullmatch(region) or not has_role(actor, REPORT_ROLES, region):
+        raise NotFound(_("Not found."))
+    return Q(village__pk=region) | Q(village__pk__startswith=region + "."), [region]
 
 
 def exclusion_decile() -> int:
@@ -44,10 +60,10 @@ def recipient_rows(*, where: Q, period: str) -> list[dict[str, Any]]:
     )
 
 
-def recipients(*, actor: Any, period: str) -> list[dict[str, Any]]:
+def recipients(*, actor: Any, period: str, region: str | None = None) -> list[dict[str, Any]]:
     """[{programme, village, village_name, district_name, n}] for active enrolments."""
-    _require(actor)
-    return recipient_rows(where=scope_q(actor, REPORT_ROLES), period=period)
+    where, _codes = _scope(actor, region)
+    return recipient_rows(where=where, period=period)
 
 
 @dataclass
@@ -113,22 +129,22 @@ def overlap_pairs(masks: Any) -> dict[tuple[str, str], int]:
     return dict(pairs)
 
 
-def overlap_matrix(*, actor: Any, period: str) -> Overlap:
+def overlap_matrix(*, actor: Any, period: str, region: str | None = None) -> Overlap:
     """Households enrolled in both programmes A and B in ``period`` (diagonal: in A)."""
-    _require(actor)
+    _where, codes = _scope(actor, region)
     programmes = programme_bits()
-    pairs = overlap_pairs(
-        overlap_masks(scope=scope_codes(actor, REPORT_ROLES), period=period, programmes=programmes)
-    )
+    pairs = overlap_pairs(overlap_masks(scope=codes, period=period, programmes=programmes))
     codes = sorted({a for a, _b in pairs}) or [code for _pk, code in programmes]
     return Overlap(codes=codes, totals={c: pairs.get((c, c), 0) for c in codes}, pairs=pairs)
 
 
-def exclusion_errors(*, actor: Any, period: str) -> QuerySet[RegisterEntry]:
+def exclusion_errors(
+    *, actor: Any, period: str, region: str | None = None
+) -> QuerySet[RegisterEntry]:
     """Current register households of the poorest deciles (``SK_WELFARE_EXCLUSION_DECILE``)
     enrolled in no programme in ``period``."""
-    _require(actor)
-    return exclusion_qs(where=scope_q(actor, REPORT_ROLES), period=period)
+    where, _codes = _scope(actor, region)
+    return exclusion_qs(where=where, period=period)
 
 
 def exclusion_qs(*, where: Q, period: str) -> QuerySet[RegisterEntry]:
@@ -144,11 +160,11 @@ def exclusion_qs(*, where: Q, period: str) -> QuerySet[RegisterEntry]:
     )
 
 
-def inclusion_errors(*, actor: Any, period: str) -> QuerySet[Enrolment]:
+def inclusion_errors(*, actor: Any, period: str, region: str | None = None) -> QuerySet[Enrolment]:
     """Active enrolments of programmes with a decile ceiling whose household is above the
     ceiling or not in the register now."""
-    _require(actor)
-    return inclusion_qs(where=scope_q(actor, REPORT_ROLES), period=period)
+    where, _codes = _scope(actor, region)
+    return inclusion_qs(where=where, period=period)
 
 
 def inclusion_qs(*, where: Q, period: str) -> QuerySet[Enrolment]:
@@ -186,10 +202,10 @@ def error_count_rows(*, where: Q, period: str) -> list[dict[str, Any]]:
     return sorted(counts.values(), key=lambda c: c["village"])
 
 
-def error_counts(*, actor: Any, period: str) -> list[dict[str, Any]]:
+def error_counts(*, actor: Any, period: str, region: str | None = None) -> list[dict[str, Any]]:
     """Exclusion and inclusion errors per village (no names)."""
-    _require(actor)
-    return error_count_rows(where=scope_q(actor, REPORT_ROLES), period=period)
+    where, _codes = _scope(actor, region)
+    return error_count_rows(where=where, period=period)
 
 
 def public_recipient_counts(*, village_code: str, period: str) -> dict[str, int]:

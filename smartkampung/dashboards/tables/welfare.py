@@ -22,9 +22,10 @@ def _figures(data: DashboardData) -> WelfareFigures:
 
 
 def welfare_report_url(data: DashboardData, fmt: str = "") -> str:
-    """The welfare reports page (or one of its CSV exports) for the dashboard's month."""
+    """The welfare reports page (or one of its CSV exports) for the dashboard's month and
+    region."""
     assert data.welfare is not None
-    return url("welfare:report", period=data.welfare.period, format=fmt)
+    return url("welfare:report", period=data.welfare.period, region=data.region.code, format=fmt)
 
 
 def _columns(figures: WelfareFigures, first: list[Column]) -> list[Column]:

@@ -114,8 +114,17 @@ def test_the_welfare_figures_are_the_welfare_reports_figures(
     # Each figure links to its CSV: the dashboard's table and the welfare report's export.
     html = page.content.decode()
     for fmt in ("csv", "overlap.csv", "errors.csv"):
-        assert f"/welfare/reports/?period={period}&amp;format={fmt}" in html
+        assert f"/welfare/reports/?period={period}&amp;region={REGENCY}&amp;format={fmt}" in html
+        assert f"region={KEC_PESANGGARAN}&amp;format={fmt}" in kec.content.decode()
         assert client.get(f"/welfare/reports/?period={period}&format={fmt}").status_code == 200
+    # The kecamatan's exports hold the kecamatan's villages only (the report, region-scoped).
+    export = client.get(f"/welfare/reports/?period={period}&region={KEC_BANGOREJO}&format=csv")
+    exported = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert {r[1] for r in exported[1:]} == {SUKOREJO}
+    assert reports.overlap_matrix(actor=social, period=period, region=KEC_BANGOREJO).rows() == [
+        ("BPNT", [1, 1]),
+        ("PKH", [1, 1]),
+    ]
     response = client.get(f"/dashboards/tables/welfare-villages/?year={year}&format=csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == [
@@ -168,6 +177,19 @@ def test_dashboard_roles_without_welfare_aggregates_do_not_see_the_section(
         assert client.get(f"/dashboards/tables/{key}/?region={scope}&format=csv").status_code == 404
         assert client.get(f"/api/v1/dashboards/tables/{key}?region={scope}").status_code == 404
     assert client.get("/welfare/reports/?format=csv").status_code == 404
+
+
+@pytest.mark.parametrize("region", ["35.99", "35.10.01'--", "x" * 300])
+def test_a_region_outside_the_scope_or_malformed_is_404_on_the_reports(
+    region: str, welfare_sample: Any, social: Any, make_user: Any, login_client: Any
+) -> None:
+    client = login_client(social)
+    for fmt in ("csv", "overlap.csv", "errors.csv", ""):
+        assert client.get("/welfare/reports/", {"region": region, "format": fmt}).status_code == 404
+    # Report roles held over one kecamatan do not reach another.
+    stranger = login_client(make_user(roles=[(Role.SOCIAL_OFFICER, KEC_PESANGGARAN)]))
+    response = stranger.get("/welfare/reports/", {"region": KEC_BANGOREJO, "format": "csv"})
+    assert response.status_code == 404
 
 
 def test_a_village_operator_gets_404_on_the_section_and_its_csv(
