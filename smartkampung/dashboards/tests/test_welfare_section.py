@@ -121,6 +121,10 @@ def test_the_welfare_figures_are_the_welfare_reports_figures(
     export = client.get(f"/welfare/reports/?period={period}&region={KEC_BANGOREJO}&format=csv")
     exported = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert {r[1] for r in exported[1:]} == {SUKOREJO}
+    api_overlap = client.get(
+        f"/api/v1/welfare/reports/overlap?period={period}&region={KEC_BANGOREJO}"
+    ).json()
+    assert api_overlap["matrix"] == [[1, 1], [1, 1]]
     assert reports.overlap_matrix(actor=social, period=period, region=KEC_BANGOREJO).rows() == [
         ("BPNT", [1, 1]),
         ("PKH", [1, 1]),
@@ -186,6 +190,8 @@ def test_a_region_outside_the_scope_or_malformed_is_404_on_the_reports(
     client = login_client(social)
     for fmt in ("csv", "overlap.csv", "errors.csv", ""):
         assert client.get("/welfare/reports/", {"region": region, "format": fmt}).status_code == 404
+    api = client.get("/api/v1/welfare/reports/overlap", {"region": region})
+    assert api.status_code == 404 and api.json()["code"]
     # Report roles held over one kecamatan do not reach another.
     stranger = login_client(make_user(roles=[(Role.SOCIAL_OFFICER, KEC_PESANGGARAN)]))
     response = stranger.get("/welfare/reports/", {"region": KEC_BANGOREJO, "format": "csv"})
