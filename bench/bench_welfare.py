@@ -389,3 +389,30 @@ def run(h: Harness, *, quick: bool = False) -> None:
         n=20,
         warmup=2,
     )
+
+    # The regency dashboard's welfare section (ADR 0087): computed with the other sections,
+    # read with them (no query of its own on the page).
+    from smartkampung.dashboards.models import Section
+    from smartkampung.dashboards.services import dashboard_refresh
+
+    h.measure(
+        "dashboard_refresh: the welfare section (recipients, overlap, errors)",
+        lambda: dashboard_refresh(regency_code=REGENCY, year=YEAR, sections=[Section.WELFARE]),
+        n=5,
+        warmup=1,
+    )
+    dashboard_refresh(regency_code=REGENCY, year=YEAR)
+    officer = _client(_user("bench.pmd", Role.REGENCY_OFFICER, REGENCY))
+    h.measure(
+        "regency dashboard with the welfare section (regency officer)",
+        lambda: officer.get(f"/dashboards/?year={YEAR}"),
+        n=30,
+        warmup=2,
+        target_p95_ms=300,
+    )
+    h.measure(
+        "dashboard CSV: aid recipients per programme and village",
+        lambda: officer.get(f"/dashboards/tables/welfare-villages/?year={YEAR}&format=csv"),
+        n=20,
+        warmup=2,
+    )

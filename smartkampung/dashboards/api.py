@@ -42,6 +42,8 @@ class SummaryOut(Schema):
     projects: dict[str, int]
     open_flags: dict[str, int]
     services: dict[str, Any]
+    # Only for the roles that see welfare aggregates (regency officer, social office).
+    welfare: dict[str, Any] | None = None
 
 
 def _load(request: HttpRequest, query: ScopeQuery) -> selectors.DashboardData:
@@ -69,7 +71,11 @@ def summary(request: HttpRequest, query: Query[ScopeQuery]) -> dict[str, Any]:
         "region_name": data.region.name,
         "year": data.year,
         "computed_at": {k: v.isoformat() for k, v in data.computed_at.items()},
-        "tables": list(tables.BUILDERS),
+        "tables": [
+            key
+            for key in tables.BUILDERS
+            if data.welfare is not None or not key.startswith("welfare-")
+        ],
         "rollout": {
             "active": totals.active,
             "villages": totals.villages,
@@ -90,6 +96,14 @@ def summary(request: HttpRequest, query: Query[ScopeQuery]) -> dict[str, Any]:
             "letters": totals.letters,
             "spm": totals.spm,
             "backlog": totals.backlog,
+        },
+        "welfare": None
+        if data.welfare is None
+        else {
+            "period": data.welfare.period,
+            "programmes": data.welfare.programmes,
+            "exclusion_errors": totals.exclusion_errors,
+            "inclusion_errors": totals.inclusion_errors,
         },
     }
 

@@ -160,9 +160,18 @@ def compute_monitoring(*, regency_code: str, year: int, now: datetime) -> dict[s
     return {"villages": villages}
 
 
+def compute_welfare(*, regency_code: str, year: int, now: datetime) -> dict[str, Any]:
+    """Aid recipients per village and programme, the exclusion and inclusion errors per
+    village and the programmes' overlap masks per village, for the latest month of ``year``
+    with recipients (counts only; shown to the roles that see welfare aggregates)."""
+    del now
+    return welfare_figures.dashboard_figures(regency_code=regency_code, year=year)
+
+
 COMPUTERS: dict[str, Callable[..., dict[str, Any]]] = {
     Section.ROLLOUT: compute_rollout,
     Section.SERVICES: compute_services,
     Section.BUDGET: compute_budget,
     Section.MONITORING: compute_monitoring,
+    Section.WELFARE: compute_welfare,
 }

@@ -1,7 +1,8 @@
 """Reads of the dashboard: the stored figures, filtered to what the actor may see.
 
-Regency officers and inspectors see the regency; kecamatan officers their kecamatan. A
-region outside the actor's scope answers 404 (NotFound), like everywhere else.
+Regency officers, inspectors and the social office see the regency; kecamatan officers their
+kecamatan. A region outside the actor's scope answers 404 (NotFound), like everywhere else.
+The welfare section is read only for the roles that see welfare aggregates (ADR 0087).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from smartkampung.core.exceptions import NotFound
 from smartkampung.regions.models import Level, Region
 
 from .models import DashboardFigures, RolloutSnapshot, Section
-from .permissions import can_view_dashboard, dashboard_scopes
+from .permissions import can_view_dashboard, can_view_welfare_figures, dashboard_scopes
 
 
 def dashboard_region(*, actor: Any, region_code: str | None = None) -> Region:
@@ -75,10 +76,37 @@ class VillageFigures:
     flags: dict[str, int] = field(default_factory=dict)
     letters: list[int] = field(default_factory=lambda: [0] * 12)  # per month of the year
     spm_outside: int = 0  # SPMs of the year issued outside the welfare register
+    # Aid recipients per programme code, and the exclusion and inclusion errors (only for the
+    # roles that see welfare aggregates; empty otherwise).
+    welfare: dict[str, Any] = field(default_factory=dict)
 
     @property
     def letters_year(self) -> int:
         return sum(self.letters)
+
+
+@dataclass
+class WelfareFigures:
+    period: str
+    exclusion_decile: int
+    programmes: list[str]
+    # (programme A, programme B) → households receiving both in this region (diagonal: A).
+    pairs: dict[tuple[str, str], int]
+
+    def overlap_rows(self) -> list[tuple[str, list[int]]]:
+        return [(a, [self.pairs.get((a, b), 0) for b in self.programmes]) for a in self.programmes]
+
+
+def _welfare(stored: dict[str, Any], region_code: str) -> WelfareFigures | None:
+    if not stored:
+        return None
+    pairs = stored.get("overlap", {}).get(region_code, [])
+    return WelfareFigures(
+        period=str(stored.get("period", "")),
+        exclusion_decile=int(stored.get("exclusion_decile", 0)),
+        programmes=list(stored.get("programmes", [])),
+        pairs={(str(a), str(b)): int(n) for a, b, n in pairs},
+    )
 
 
 @dataclass
@@ -94,6 +122,9 @@ class DashboardData:
     services: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Whether the actor may open the regency's ceilings page (its figures link there).
     ceilings_editable: bool = False
+    # The welfare section (period, programme codes, overlap pairs of this region), or None
+    # when the actor may not see welfare aggregates.
+    welfare: WelfareFigures | None = None
 
     @property
     def region_label(self) -> str:
@@ -117,8 +148,15 @@ def dashboard_data(*, actor: Any, region_code: str | None, year: int) -> Dashboa
     ``services.dashboard_ensure_fresh`` first so that they exist)."""
     region = dashboard_region(actor=actor, region_code=region_code)
     rows = DashboardFigures.objects.filter(regency_id=regency_code_of(region.code), year=year)
+    # The welfare section only for the roles that see welfare aggregates (regency officer,
+    # social office): not even read for the others.
+    welfare_visible = can_view_welfare_figures(actor, region.code)
+    if not welfare_visible:
+        rows = rows.exclude(section=Section.WELFARE)
     sections = {r.section: json.loads(r.data_json) for r in rows}
     computed_at = {r.section: r.computed_at for r in rows}
+    welfare = sections.get(Section.WELFARE, {})
+    welfare_villages = welfare.get("villages", {})
     rollout = sections.get(Section.ROLLOUT, {})
     budget = sections.get(Section.BUDGET, {})
     monitoring = sections.get(Section.MONITORING, {})
@@ -145,6 +183,7 @@ def dashboard_data(*, actor: Any, region_code: str | None, year: int) -> Dashboa
                 flags=watched.get("flags", {}),
                 letters=services.get("villages", {}).get(code, {}).get("months", [0] * 12),
                 spm_outside=services.get("villages", {}).get(code, {}).get("spm_outside", 0),
+                welfare=welfare_villages.get(code, {}),
             )
         )
     prefix = region.code + "."
@@ -164,6 +203,7 @@ def dashboard_data(*, actor: Any, region_code: str | None, year: int) -> Dashboa
             if code == region.code or code.startswith(prefix)
         },
         ceilings_editable=can_manage_ceilings(actor, region.code),
+        welfare=_welfare(welfare, region.code) if welfare_visible else None,
     )
 
 

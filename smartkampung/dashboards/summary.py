@@ -31,6 +31,9 @@ class Summary:
     spm: dict[str, Any] | None  # the SPM's count, median and target in this region
     backlog: dict[str, Any]
     spm_outside: int = 0  # SPMs of the year issued outside the welfare register
+    # Exclusion and inclusion errors in the region (0 when the welfare section is hidden).
+    exclusion_errors: int = 0
+    inclusion_errors: int = 0
 
     @property
     def target_share(self) -> float | None:
@@ -69,6 +72,8 @@ def summarise(data: DashboardData) -> Summary:
         spm=next((t for t in own.get("types", []) if t["code"] == SPM_CODE), None),
         backlog=own.get("backlog", {}),
         spm_outside=sum(v.spm_outside for v in data.villages),
+        exclusion_errors=sum(int(v.welfare.get("exclusion", 0)) for v in data.villages),
+        inclusion_errors=sum(int(v.welfare.get("inclusion", 0)) for v in data.villages),
     )
 
 

@@ -55,6 +55,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "letters_months": "letters-months",
         "letters_types": "letters-types",
     }
+    if data.welfare is not None:  # only for the roles that see welfare aggregates
+        keys["welfare"] = "welfare-districts" if data.is_regency else "welfare-villages"
+        keys["welfare_overlap"] = "welfare-overlap"
     built = {name: tables.build(key, data) for name, key in keys.items()}
     trend = tables.build("rollout-trend", data)
     boundaries = f"/api/v1/regions/{data.region.code}/boundaries.geojson"
@@ -81,8 +84,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 }
             ),
             "max_age": settings.SK_DASHBOARD_MAX_AGE_MINUTES,
+            "welfare_exports": _welfare_exports(data),
         },
     )
+
+
+def _welfare_exports(data: DashboardData) -> dict[str, str]:
+    """The welfare reports' own CSV exports for the dashboard's month (they check the
+    reader's role themselves: 404 for anyone outside the welfare report roles)."""
+    if data.welfare is None:
+        return {}
+    return {
+        "report": tables.welfare_report_url(data),
+        "recipients": tables.welfare_report_url(data, "csv"),
+        "overlap": tables.welfare_report_url(data, "overlap.csv"),
+        "errors": tables.welfare_report_url(data, "errors.csv"),
+    }
 
 
 def _trend_points(trend: tables.Table) -> dict[str, Any]:

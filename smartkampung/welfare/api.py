@@ -337,11 +337,12 @@ def register_import(
     response={200: OverlapOut, **ERRORS},
     summary="Households in two programmes at once, per pair (social office, regency)",
 )
-def overlap(request: HttpRequest, period: str = "") -> dict[str, Any]:
+def overlap(request: HttpRequest, period: str = "", region: str = "") -> dict[str, Any]:
     period = period or selectors.current_period()
     if rules.period_bounds(period) is None:
         raise ValidationFailed(_("The period is a month written YYYY-MM, e.g. 2026-03."))
-    matrix = reports.overlap_matrix(actor=request.user, period=period)
+    # region: a kecamatan or village inside the caller's scope (404 otherwise).
+    matrix = reports.overlap_matrix(actor=request.user, period=period, region=region or None)
     return {
         "period": period,
         "programmes": matrix.codes,

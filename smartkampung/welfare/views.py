@@ -583,7 +583,9 @@ def report(request: HttpRequest) -> HttpResponse:
         raise NotFound()
     period = _period(request)
     what = request.GET.get("format", "")
-    rows = reports.recipients(actor=actor, period=period)
+    # One kecamatan (or village) inside the actor's scope, e.g. from the regency dashboard.
+    region = request.GET.get("region") or None
+    rows = reports.recipients(actor=actor, period=period, region=region)
     if what == "csv":
         return csv_response(
             [_("Programme"), _("Village code"), _("Village"), _("District"), _("Recipients")],
@@ -600,14 +602,14 @@ def report(request: HttpRequest) -> HttpResponse:
             filename=f"welfare-recipients-{period}.csv",
             bom=True,
         )
-    overlap = reports.overlap_matrix(actor=actor, period=period)
+    overlap = reports.overlap_matrix(actor=actor, period=period, region=region)
     if what == "overlap.csv":
         return csv_response(
             ["", *overlap.codes],
             [[code, *values] for code, values in overlap.rows()],
             filename=f"welfare-overlap-{period}.csv",
         )
-    errors = reports.error_counts(actor=actor, period=period)
+    errors = reports.error_counts(actor=actor, period=period, region=region)
     if what == "errors.csv":
         return csv_response(
             [_("Village code"), _("Village"), _("Exclusion errors"), _("Inclusion errors")],
@@ -623,6 +625,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "welfare/report.html",
         {
             "period": period,
+            "region": region or "",
             "form": PeriodForm(initial={"period": period}),
             "rows": rows[:500],
             "per_district": sorted(per_district.items()),

@@ -10,8 +10,9 @@ from .budget import budget_districts, budget_villages, ceilings
 from .monitoring import flags_rules, flags_villages, projects_districts, projects_villages
 from .rollout import rollout_districts, rollout_trend_table, rollout_villages
 from .services import letters_districts, letters_months, letters_types, letters_villages
+from .welfare import welfare_districts, welfare_overlap, welfare_report_url, welfare_villages
 
-__all__ = ["BUILDERS", "Cell", "Column", "Table", "build", "table_url"]
+__all__ = ["BUILDERS", "Cell", "Column", "Table", "build", "table_url", "welfare_report_url"]
 
 BUILDERS: dict[str, Callable[[DashboardData, Mapping[str, str]], Table]] = {
     "rollout-districts": rollout_districts,
@@ -28,6 +29,9 @@ BUILDERS: dict[str, Callable[[DashboardData, Mapping[str, str]], Table]] = {
     "letters-types": letters_types,
     "letters-districts": letters_districts,
     "letters-villages": letters_villages,
+    "welfare-districts": welfare_districts,
+    "welfare-villages": welfare_villages,
+    "welfare-overlap": welfare_overlap,
 }
 
 

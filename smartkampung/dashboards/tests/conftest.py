@@ -7,6 +7,16 @@ from django.core.cache import cache
 
 from smartkampung.portal.testing import Sample, build_sample
 
+# The welfare app's test builders (households through population's services, programmes and
+# the register through welfare's), for the dashboard's welfare section.
+from smartkampung.welfare.tests.conftest import (  # noqa: F401
+    in_register,
+    make_family,
+    make_programme,
+    register_admin,
+    social,
+)
+
 
 @pytest.fixture(autouse=True)
 def _fresh(settings: Any, tmp_path: Any) -> Any:
