@@ -17,6 +17,7 @@ class Section(models.TextChoices):
     SERVICES = "services", _("Services")
     BUDGET = "budget", _("Budget")
     MONITORING = "monitoring", _("Monitoring")
+    ECONOMY = "economy", _("Village economy")
 
 
 class DashboardFigures(models.Model):

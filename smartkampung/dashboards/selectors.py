@@ -74,6 +74,9 @@ class VillageFigures:
     projects: dict[str, int] = field(default_factory=dict)
     flags: dict[str, int] = field(default_factory=dict)
     letters: list[int] = field(default_factory=lambda: [0] * 12)  # per month of the year
+    businesses: dict[str, int] = field(default_factory=dict)  # approved, per KBLI section
+    # BUMDes: {"enterprises": int, "placed": "decimal", "returned": "decimal"}; None: none
+    bumdes: dict[str, Any] | None = None
 
     @property
     def letters_year(self) -> int:
@@ -122,6 +125,7 @@ def dashboard_data(*, actor: Any, region_code: str | None, year: int) -> Dashboa
     budget = sections.get(Section.BUDGET, {})
     monitoring = sections.get(Section.MONITORING, {})
     services = sections.get(Section.SERVICES, {})
+    economy = sections.get(Section.ECONOMY, {}).get("villages", {})
     villages: list[VillageFigures] = []
     regions = (
         Region.objects.filter(_in_scope(region.code), level=Level.VILLAGE)
@@ -143,6 +147,8 @@ def dashboard_data(*, actor: Any, region_code: str | None, year: int) -> Dashboa
                 projects=watched.get("projects", {}),
                 flags=watched.get("flags", {}),
                 letters=services.get("villages", {}).get(code, {}).get("months", [0] * 12),
+                businesses=economy.get(code, {}).get("sectors", {}),
+                bumdes=economy.get(code, {}).get("bumdes"),
             )
         )
     prefix = region.code + "."

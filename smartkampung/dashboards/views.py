@@ -54,6 +54,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "letters": "letters-districts" if data.is_regency else "letters-villages",
         "letters_months": "letters-months",
         "letters_types": "letters-types",
+        "business_sectors": "businesses-sectors",
+        "businesses": f"businesses-{level}",
+        "bumdes": f"bumdes-{level}",
     }
     built = {name: tables.build(key, data) for name, key in keys.items()}
     trend = tables.build("rollout-trend", data)
