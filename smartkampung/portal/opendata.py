@@ -315,6 +315,14 @@ def region_summary(region: Region, year: int) -> dict[str, Any]:
             "budget": money(data.projects.budget),
         },
         "letters": data.letters,
+        "economy": {
+            "businesses": data.economy.businesses,
+            "by_sector": dict(data.economy.sectors),
+            "bumdes": data.economy.enterprises,
+            "capital_placed": money(data.economy.placed),
+            "returned_to_village": money(data.economy.returned),
+            "suppression_threshold": data.economy.threshold,
+        },
         "children": [
             {"code": c.code, "name": c.name, "residents": c.population} for c in data.children
         ],

@@ -82,6 +82,7 @@ def _region_page(request: HttpRequest, region: Region) -> HttpResponse:
                 "parent_label": figures.region_label(region.parent) if region.parent else "",
                 "map_config": json.dumps(_map_config(region, year)),
                 "growth": published_growth(region_code=region.code),
+                "sectors": data.economy.labelled_sectors(),
             },
         )
 
