@@ -130,3 +130,18 @@ def test_compute_and_page_in_a_bounded_number_of_queries(
     with django_assert_max_num_queries(15):
         response = client.get(f"/dashboards/tables/bumdes-villages/?year={economy.year}")
     assert response.status_code == 200
+
+
+def test_the_links_behind_the_figures_open(
+    economy: EconomySample, make_user: Any, login_client: Any
+) -> None:
+    for role, scope in ((Role.REGENCY_OFFICER, REGENCY), (Role.DISTRICT_OFFICER, KEC_PESANGGARAN)):
+        client = login_client(make_user(roles=[(role, scope)]))
+        links = set()
+        for key in ("bumdes-villages", "businesses-villages", "bumdes-districts"):
+            table = client.get(f"/dashboards/tables/{key}/?region={scope}").context["table"]
+            links |= {cell.url for row in [*table.rows, table.totals or []] for cell in row}
+        links.discard("")
+        assert f"/economy/overview/{SARONGAN}/" in links
+        for link in links:
+            assert client.get(link).status_code == 200, (role, link)
