@@ -175,6 +175,8 @@ DATASETS = {
     ("projects", "geojson"),
     ("letters", "csv"),
     ("letters", "json"),
+    ("economy", "csv"),
+    ("economy", "json"),
     ("summary", "json"),
 }
 

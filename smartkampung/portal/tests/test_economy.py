@@ -106,6 +106,28 @@ def test_the_api_summary_carries_the_same_figures(economy: EconomySample, client
     }
 
 
+def test_open_data_files(economy: EconomySample, client: Client) -> None:
+    import csv
+    import io
+
+    page = client.get(f"/portal/{SARONGAN}/?year={economy.year}").content.decode()
+    assert f"/portal/data/{SARONGAN}/economy.csv?year={economy.year}" in page
+    response = client.get(f"/portal/data/{KEC_PESANGGARAN}/economy.csv?year={economy.year}")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    own = [r for r in rows if r["region_code"] == SARONGAN]
+    by_measure = {(r["measure"], r["sector"]): (r["value"], r["suppressed"]) for r in own}
+    assert by_measure[("businesses", "")] == ("8", "false")
+    assert by_measure[("businesses", "G")] == ("", "true")
+    assert by_measure[("capital_placed", "")] == ("50000000.00", "false")
+    assert {r["region_code"] for r in rows} >= {KEC_PESANGGARAN, SARONGAN}
+    text = response.content.decode("utf-8-sig")
+    assert OWNER_NAME not in text and economy.owner_nik not in text
+    data = client.get(f"/portal/data/{REGENCY}/economy.json?year={economy.year}").json()
+    regency = next(r for r in data["regions"] if r["code"] == REGENCY)
+    assert regency["businesses"] == 8 and regency["returned_to_village"] == "6000000.00"
+
+
 def test_the_market_page_behind_the_link_is_public(economy: EconomySample, client: Client) -> None:
     assert client.get(f"/economy/market/{SARONGAN}/").status_code == 200
 
