@@ -316,3 +316,22 @@ def run(h: Harness, quick: bool = False) -> None:
         target_p95_ms=300,
     )
     h.measure("regency BUMDes view as CSV", overview_csv, n=30, target_p95_ms=300)
+
+    # The economy figures the dashboard stores and the portal publishes (ADR 0142): computed
+    # for the whole regency on a refresh or a cold cache.
+    from smartkampung.dashboards.compute import compute_economy
+    from smartkampung.portal.economy import compute_published_economy
+
+    this_year = timezone.localdate().year
+    h.measure(
+        "dashboard economy section, computed for the regency",
+        lambda: compute_economy(regency_code="35.10", year=this_year, now=timezone.now()),
+        n=20,
+        notes="background work, no target in the issue",
+    )
+    h.measure(
+        "portal economy figures of every region, with suppression (cold cache)",
+        lambda: compute_published_economy(regency_code="35.10", year=this_year, threshold=5),
+        n=20,
+        notes="background work, no target in the issue",
+    )

@@ -16,6 +16,7 @@ from django.conf import settings
 
 from smartkampung.accounts.selectors import last_login_by_village
 from smartkampung.budgets.selectors import aggregates as budget_aggregates
+from smartkampung.economy import public as economy_figures
 from smartkampung.letters import selectors as letter_selectors
 from smartkampung.letters import statistics as letter_statistics
 from smartkampung.projects import public as project_figures
@@ -168,10 +169,32 @@ def compute_welfare(*, regency_code: str, year: int, now: datetime) -> dict[str,
     return welfare_figures.dashboard_figures(regency_code=regency_code, year=year)
 
 
+def compute_economy(*, regency_code: str, year: int, now: datetime) -> dict[str, Any]:
+    """Per village: approved local businesses per KBLI section (the register today, whatever
+    the year), and its BUMDes with the capital placed from the APBDes and the PAD share paid
+    back, summed over the years up to ``year`` (the economy app's regency view, ADR 0142)."""
+    del now
+    sectors = economy_figures.business_counts_by_village(region_code=regency_code)
+    bumdes = economy_figures.bumdes_figures_by_village(region_code=regency_code, up_to_year=year)
+    villages: dict[str, dict[str, Any]] = {}
+    for code in sorted(set(sectors) | set(bumdes)):
+        row: dict[str, Any] = {"sectors": sectors.get(code, {})}
+        if code in bumdes:
+            b = bumdes[code]
+            row["bumdes"] = {
+                "enterprises": b.enterprises,
+                "placed": _money(b.placed),
+                "returned": _money(b.returned),
+            }
+        villages[code] = row
+    return {"villages": villages}
+
+
 COMPUTERS: dict[str, Callable[..., dict[str, Any]]] = {
     Section.ROLLOUT: compute_rollout,
     Section.SERVICES: compute_services,
     Section.BUDGET: compute_budget,
     Section.MONITORING: compute_monitoring,
     Section.WELFARE: compute_welfare,
+    Section.ECONOMY: compute_economy,
 }

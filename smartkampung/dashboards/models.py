@@ -19,6 +19,8 @@ class Section(models.TextChoices):
     MONITORING = "monitoring", _("Monitoring")
     WELFARE = "welfare", _("Poverty alleviation")
 
+    ECONOMY = "economy", _("Village economy")
+
 
 class DashboardFigures(models.Model):
     """One section's figures for a regency and a year, per village, as JSON."""

@@ -80,6 +80,10 @@ class VillageFigures:
     # roles that see welfare aggregates; empty otherwise).
     welfare: dict[str, Any] = field(default_factory=dict)
 
+    businesses: dict[str, int] = field(default_factory=dict)  # approved, per KBLI section
+    # BUMDes: {"enterprises": int, "placed": "decimal", "returned": "decimal"}; None: none
+    bumdes: dict[str, Any] | None = None
+
     @property
     def letters_year(self) -> int:
         return sum(self.letters)
@@ -161,6 +165,7 @@ def dashboard_data(*, actor: Any, region_code: str | None, year: int) -> Dashboa
     budget = sections.get(Section.BUDGET, {})
     monitoring = sections.get(Section.MONITORING, {})
     services = sections.get(Section.SERVICES, {})
+    economy = sections.get(Section.ECONOMY, {}).get("villages", {})
     villages: list[VillageFigures] = []
     regions = (
         Region.objects.filter(_in_scope(region.code), level=Level.VILLAGE)
@@ -184,6 +189,8 @@ def dashboard_data(*, actor: Any, region_code: str | None, year: int) -> Dashboa
                 letters=services.get("villages", {}).get(code, {}).get("months", [0] * 12),
                 spm_outside=services.get("villages", {}).get(code, {}).get("spm_outside", 0),
                 welfare=welfare_villages.get(code, {}),
+                businesses=economy.get(code, {}).get("sectors", {}),
+                bumdes=economy.get(code, {}).get("bumdes"),
             )
         )
     prefix = region.code + "."

@@ -54,6 +54,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "letters": "letters-districts" if data.is_regency else "letters-villages",
         "letters_months": "letters-months",
         "letters_types": "letters-types",
+        "business_sectors": "businesses-sectors",
+        "businesses": f"businesses-{level}",
+        "bumdes": f"bumdes-{level}",
     }
     if data.welfare is not None:  # only for the roles that see welfare aggregates
         keys["welfare"] = "welfare-districts" if data.is_regency else "welfare-villages"

@@ -20,6 +20,7 @@ from smartkampung.core.exceptions import NotFound
 from smartkampung.projects import public as project_public
 from smartkampung.regions.models import Kind, Level, Region
 
+from .economy import PublishedEconomy, published_economy
 from .letters import letter_figures
 from .population import (
     PublishedPopulation,
@@ -184,6 +185,7 @@ class RegionFigures:
     projects: ProjectFigures
     children: list[ChildRegion]
     letters: dict[str, Any]
+    economy: PublishedEconomy
 
     @property
     def label(self) -> str:
@@ -212,4 +214,5 @@ def region_figures(*, region: Region, year: int) -> RegionFigures:
         projects=project_figures(region=region, year=year),
         children=children,
         letters=letter_figures(region_code=region.code, year=year),
+        economy=published_economy(region_code=region.code, year=year),
     )

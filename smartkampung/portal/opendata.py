@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from smartkampung.projects import public as project_public
 from smartkampung.regions.models import Region
 
+from .economy import PublishedEconomy, published_economy
 from .figures import (
     Amounts,
     BudgetFigures,
@@ -44,6 +45,7 @@ LETTER_COLUMNS = [
     "median_minutes",
     "target_minutes",
 ]
+ECONOMY_COLUMNS = ["region_code", "region", "year", "measure", "sector", "value", "suppressed"]
 BUDGET_COLUMNS = ["region_code", "region", "year", "part", "code", "label", "planned", "realised"]
 PROJECT_COLUMNS = [
     "id",
@@ -222,6 +224,34 @@ def projects_geojson(region: Region, year: int) -> str:
     )
 
 
+def economy_json(figures: PublishedEconomy) -> dict[str, Any]:
+    return {
+        "businesses": figures.businesses,
+        "by_sector": dict(figures.sectors),
+        "bumdes": figures.enterprises,
+        "capital_placed": money(figures.placed),
+        "returned_to_village": money(figures.returned),
+        "suppression_threshold": figures.threshold,
+    }
+
+
+def economy_rows(region: Region, year: int) -> list[list[Any]]:
+    """Approved businesses (in all and per KBLI sector; a suppressed count is empty with
+    ``suppressed`` true), BUMDes, capital placed and PAD returned up to ``year``, for the
+    region and every region below it."""
+    rows: list[list[Any]] = []
+    for r in regions_below(region):
+        e = published_economy(region_code=r.code, year=year)
+        label = region_label(r)
+        rows.append([r.code, label, year, "businesses", "", e.businesses, e.businesses is None])
+        for sector, n in e.sectors:
+            rows.append([r.code, label, year, "businesses", sector, n, n is None])
+        rows.append([r.code, label, year, "bumdes", "", e.enterprises, False])
+        rows.append([r.code, label, year, "capital_placed", "", money(e.placed), False])
+        rows.append([r.code, label, year, "returned_to_village", "", money(e.returned), False])
+    return rows
+
+
 def dataset_csv(name: str, region: Region, year: int) -> tuple[list[str], list[list[Any]]]:
     if name == "population":
         return POPULATION_COLUMNS, population_rows(region)
@@ -230,6 +260,8 @@ def dataset_csv(name: str, region: Region, year: int) -> tuple[list[str], list[l
         return BUDGET_COLUMNS, budget_rows(region, figures_)
     if name == "letters":
         return LETTER_COLUMNS, letter_rows(region, year)
+    if name == "economy":
+        return ECONOMY_COLUMNS, economy_rows(region, year)
     return PROJECT_COLUMNS, project_rows(region, year)
 
 
@@ -259,6 +291,19 @@ def dataset_json(name: str, region: Region, year: int) -> dict[str, Any]:
                     "code": r.code,
                     "name": region_label(r),
                     **_letters_of(letters, r.code, year),
+                }
+                for r in regions_below(region)
+            ],
+        }
+    if name == "economy":
+        return {
+            **base,
+            "year": year,
+            "regions": [
+                {
+                    "code": r.code,
+                    "name": region_label(r),
+                    **economy_json(published_economy(region_code=r.code, year=year)),
                 }
                 for r in regions_below(region)
             ],
@@ -315,6 +360,7 @@ def region_summary(region: Region, year: int) -> dict[str, Any]:
             "budget": money(data.projects.budget),
         },
         "letters": data.letters,
+        "economy": economy_json(data.economy),
         "children": [
             {"code": c.code, "name": c.name, "residents": c.population} for c in data.children
         ],

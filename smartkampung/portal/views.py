@@ -84,6 +84,7 @@ def _region_page(request: HttpRequest, region: Region) -> HttpResponse:
                 "map_config": json.dumps(_map_config(region, year)),
                 "growth": published_growth(region_code=region.code),
                 "aid": published_aid(region_code=region.code),
+                "sectors": data.economy.labelled_sectors(),
             },
         )
 
@@ -176,6 +177,8 @@ DATASETS = {
     ("projects", "geojson"),
     ("letters", "csv"),
     ("letters", "json"),
+    ("economy", "csv"),
+    ("economy", "json"),
     ("summary", "json"),
 }
 

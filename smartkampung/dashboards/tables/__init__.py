@@ -7,6 +7,13 @@ from collections.abc import Callable, Mapping
 from ..selectors import DashboardData
 from .base import Cell, Column, Table, table_url
 from .budget import budget_districts, budget_villages, ceilings
+from .economy import (
+    bumdes_districts,
+    bumdes_villages,
+    businesses_districts,
+    businesses_sectors,
+    businesses_villages,
+)
 from .monitoring import flags_rules, flags_villages, projects_districts, projects_villages
 from .rollout import rollout_districts, rollout_trend_table, rollout_villages
 from .services import letters_districts, letters_months, letters_types, letters_villages
@@ -32,6 +39,11 @@ BUILDERS: dict[str, Callable[[DashboardData, Mapping[str, str]], Table]] = {
     "welfare-districts": welfare_districts,
     "welfare-villages": welfare_villages,
     "welfare-overlap": welfare_overlap,
+    "businesses-sectors": businesses_sectors,
+    "businesses-districts": businesses_districts,
+    "businesses-villages": businesses_villages,
+    "bumdes-districts": bumdes_districts,
+    "bumdes-villages": bumdes_villages,
 }
 
 

@@ -38,14 +38,15 @@ def test_refresh_stores_every_section_and_todays_snapshot(db: Any) -> None:
         Section.BUDGET,
         Section.MONITORING,
         Section.WELFARE,
+        Section.ECONOMY,
     }
-    assert DashboardFigures.objects.filter(regency_id=REGENCY, year=YEAR).count() == 5
+    assert DashboardFigures.objects.filter(regency_id=REGENCY, year=YEAR).count() == 6
     today = timezone.localdate()
     assert RolloutSnapshot.objects.filter(day=today).count() == 217
     # Again the same day: replaced, not added.
     dashboard_refresh(regency_code=REGENCY, year=YEAR)
     assert RolloutSnapshot.objects.filter(day=today).count() == 217
-    assert DashboardFigures.objects.filter(regency_id=REGENCY).count() == 5
+    assert DashboardFigures.objects.filter(regency_id=REGENCY).count() == 6
 
 
 def test_a_village_is_active_when_its_operator_logged_in_recently(
@@ -103,7 +104,7 @@ def test_figures_of_the_sample(sample: Any) -> None:
 def test_missing_figures_are_computed_when_someone_looks(db: Any) -> None:
     assert not DashboardFigures.objects.exists()
     dashboard_ensure_fresh(regency_code=REGENCY, year=YEAR)
-    assert DashboardFigures.objects.filter(regency_id=REGENCY, year=YEAR).count() == 5
+    assert DashboardFigures.objects.filter(regency_id=REGENCY, year=YEAR).count() == 6
 
 
 def test_stale_figures_are_refreshed_in_the_background_once(
@@ -136,8 +137,11 @@ def test_fresh_figures_are_left_alone(db: Any, django_capture_on_commit_callback
 def test_the_refresh_command(db: Any) -> None:
     out = StringIO()
     call_command("dashboard_refresh", "--year", str(YEAR), "--year", str(YEAR - 1), stdout=out)
-    assert f"{REGENCY} {YEAR}: rollout, services, budget, monitoring, welfare" in out.getvalue()
-    assert DashboardFigures.objects.filter(year=YEAR - 1).count() == 5
+    assert (
+        f"{REGENCY} {YEAR}: rollout, services, budget, monitoring, welfare, economy"
+        in out.getvalue()
+    )
+    assert DashboardFigures.objects.filter(year=YEAR - 1).count() == 6
 
 
 @pytest.mark.parametrize("args", [["--year", "1900"], ["--regency", "99.99"], ["--year", "abc"]])
