@@ -400,6 +400,9 @@ class DetectionRun(models.Model):
     ssh_digest = models.CharField(max_length=64)
     projects_checked = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict)
+    # The unit-cost quartiles of every (regency, work type, unit) group at this run:
+    # {"35.10|road|m": [n, q1, median, q3]}; a group whose figures moved is re-checked.
+    cost_stats = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["-started_at", "-pk"]

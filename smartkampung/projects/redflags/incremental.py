@@ -10,9 +10,11 @@ projects whose findings can have changed since then (ADR 0130):
 * **projects that time alone changes**: past their planned end plus the stalled grace period
   (or its 180-day severity step) between the two runs; a report whose photo grace period ended
   between them; a photo whose capture time stopped being "in the future";
-* **the unit-cost groups** (regency, work type, unit) of a changed project: one changed cost
-  moves the group's quartiles, so every project of the group is checked by the unit-cost rule;
-  all of them when the SSH price standards changed;
+* **the unit-cost outliers of groups whose quartiles moved**: each run keeps the quartiles of
+  every (regency, work type, unit) group; where they moved, the projects above the lower of
+  the old and new fence, and those already flagged, are checked by the unit-cost rule (below
+  both fences nothing can change); every project with a unit cost when the SSH price
+  standards changed;
 * **the money rule** (disbursed ahead of evidence) over every linked activity, always: its input
   is the budgets' running totals, three aggregate queries, and a disbursement leaves no trace
   on the project.
@@ -127,20 +129,69 @@ def changed_by_time(since: datetime, now: datetime, cfg: rules.Config) -> set[in
     return ids
 
 
-def _unit_cost_findings(
-    groups: set[tuple[str, str, str]] | None, cfg: rules.Config
-) -> tuple[list[Finding], set[int]]:
-    """The unit-cost rule over every project of ``groups`` (None: of every group)."""
+Group = tuple[str, str, str]  # (regency, work type, unit)
+
+
+def _group_key(group: Group) -> str:
+    return "|".join(group)
+
+
+def all_cost_stats() -> dict[str, list[float]]:
+    """The unit-cost quartiles of every group, keyed ``"regency|work type|unit"`` (one read of
+    the projects' costs; the same figures the rules use)."""
+    values: dict[Group, list[float]] = {}
+    rows = Project.objects.filter(unit_cost__isnull=False).values_list(
+        "village_id", "work_type", "unit", "unit_cost"
+    )
+    for village, work_type, unit, cost in rows.iterator(chunk_size=20000):
+        values.setdefault((regency_of(village), work_type, unit), []).append(float(cost or 0))
+    out: dict[str, list[float]] = {}
+    for group, costs in values.items():
+        stats = rules.cost_stats(costs)
+        if stats is not None:
+            out[_group_key(group)] = [stats.n, stats.q1, stats.median, stats.q3]
+    return out
+
+
+def _fence(figures: list[float] | None, cfg: rules.Config) -> float | None:
+    if not figures or figures[0] < cfg.unit_cost_min_samples:
+        return None
+    return rules.CostStats(int(figures[0]), *figures[1:]).fence(cfg.unit_cost_iqr_factor)
+
+
+def _cost_affected(
+    before: dict[str, list[float]], after: dict[str, list[float]], cfg: rules.Config
+) -> Q | None:
+    """The projects whose unit-cost finding a change of their group's quartiles can change:
+    those above the lower of the old and new fence, and those already flagged (their
+    evidence carries the quartiles). None: no group's figures moved."""
+    q: Q | None = None
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if (
+            old is not None
+            and new is not None
+            and all(abs(a - b) < 1e-6 for a, b in zip(old, new, strict=True))
+        ):
+            continue
+        regency, work_type, unit = key.split("|", 2)
+        members = Q(village__pk__startswith=regency + ".", work_type=work_type, unit=unit)
+        fences = [f for f in (_fence(old, cfg), _fence(new, cfg)) if f is not None]
+        reach = Q(flags__rule=RuleCode.UNIT_COST_OUTLIER)
+        if fences:
+            reach |= Q(unit_cost__gt=min(fences))
+        part = members & reach
+        q = part if q is None else q | part
+    return q
+
+
+def _unit_cost_findings(where: Q | None, cfg: rules.Config) -> tuple[list[Finding], set[int]]:
+    """The unit-cost rule over the projects ``where`` selects (None: every project)."""
     from .engine import _unit_cost_stats
 
     qs = Project.objects.filter(unit_cost__isnull=False)
-    if groups is not None:
-        if not groups:
-            return [], set()
-        q = Q(pk__in=[])
-        for regency, work_type, unit in groups:
-            q |= Q(village__pk__startswith=regency + ".", work_type=work_type, unit=unit)
-        qs = qs.filter(q)
+    if where is not None:
+        qs = qs.filter(where).distinct()
     lookup = ceiling_lookup(run=True)
     findings: list[Finding] = []
     ids: set[int] = set()
@@ -206,6 +257,7 @@ def detect_changed(
             ssh_digest=ssh,
             projects_checked=Project.objects.count(),
             counts=_counts(result),
+            cost_stats=all_cost_stats(),
         )
         return result, run
     say(f"{len(changed)} changed projects; {len(evaluate)} to check")
@@ -215,19 +267,18 @@ def detect_changed(
         findings += project_findings(project_id, now=now)
     if evaluate:
         _add(result, store_findings(findings, Coverage(set(rules.ALL_RULES), set(evaluate))))
+    cost_stats = all_cost_stats()
     if ssh != last.ssh_digest:
-        groups = None
+        cost_findings, cost_ids = _unit_cost_findings(None, cfg)
+        _add(result, store_findings(cost_findings, Coverage({RuleCode.UNIT_COST_OUTLIER}, None)))
     else:
-        groups = {
-            (regency_of(village), work_type, unit)
-            for village, work_type, unit in Project.objects.filter(
-                pk__in=sorted(changed), unit_cost__isnull=False
-            ).values_list("village_id", "work_type", "unit")
-        }
-    cost_findings, cost_ids = _unit_cost_findings(groups, cfg)
-    if cost_ids:
-        cover = Coverage({RuleCode.UNIT_COST_OUTLIER}, cost_ids if groups is not None else None)
-        _add(result, store_findings(cost_findings, cover))
+        where = _cost_affected(last.cost_stats, cost_stats, cfg)
+        cost_findings, cost_ids = (
+            _unit_cost_findings(where, cfg) if where is not None else ([], set())
+        )
+        if cost_ids:
+            cover = Coverage({RuleCode.UNIT_COST_OUTLIER}, cost_ids)
+            _add(result, store_findings(cost_findings, cover))
     _add(
         result,
         store_findings(_money_findings(), Coverage({RuleCode.DISBURSED_AHEAD_OF_PROGRESS}, None)),
@@ -240,6 +291,7 @@ def detect_changed(
         ssh_digest=ssh,
         projects_checked=len(evaluate | cost_ids),
         counts=_counts(result),
+        cost_stats=cost_stats,
     )
     return result, run
 
