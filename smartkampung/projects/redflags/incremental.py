@@ -5,8 +5,9 @@ projects whose findings can have changed since then (ADR 0130):
 
 * **changed projects**: created or edited (``updated_at``), or with a progress report or photo
   added since (a photo's hashes are written with it);
-* **their neighbours**: the projects within the duplicate search of a changed project, and the
-  projects on the other side of an existing pair flag (duplicate, photo reuse) of one;
+* (their neighbours need no check of their own: a pair flag — duplicate, photo reuse — is keyed
+  by the unordered pair, so checking the changed side finds it again, and storing covers every
+  flag with the changed project on either side, so a pair that no longer holds resolves);
 * **projects that time alone changes**: past their planned end plus the stalled grace period
   (or its 180-day severity step) between the two runs; a report whose photo grace period ended
   between them; a photo whose capture time stopped being "in the future";
@@ -38,13 +39,12 @@ from django.utils import timezone
 from smartkampung.budgets.selectors.linking import unit_price_standards_fingerprint
 
 from ..funding import advance_percent, releases_for_all
-from ..models import DetectionRun, ProgressPhoto, ProgressReport, Project, RedFlag, RuleCode
+from ..models import DetectionRun, ProgressPhoto, ProgressReport, Project, RuleCode
 from . import rules
-from .engine import _nearby, _project_rec, ceiling_lookup, detect_all, project_findings, regency_of
+from .engine import _project_rec, ceiling_lookup, detect_all, project_findings, regency_of
 from .findings import Coverage, Finding, StoreResult, store_findings
 from .records import PROJECT_FIELDS
 
-PAIR_RULES = (RuleCode.DUPLICATE_PROJECT, RuleCode.PHOTO_REUSE)
 # Beyond this many projects to check one by one, the full run's single in-memory pass is
 # cheaper (one screening reads ~10 indexed queries; the full run reads everything once).
 INCREMENTAL_LIMIT = 2000
@@ -76,21 +76,6 @@ def changed_projects(since: datetime) -> set[int]:
         ProgressPhoto.objects.filter(uploaded_at__gte=since).values_list("project_id", flat=True)
     )
     return ids
-
-
-def neighbours(project_ids: set[int], cfg: rules.Config) -> set[int]:
-    """Projects a change to ``project_ids`` can affect through a pair rule."""
-    out: set[int] = set()
-    for row in Project.objects.filter(pk__in=sorted(project_ids)).values(*PROJECT_FIELDS):
-        out.update(other.id for other in _nearby(_project_rec(row), cfg))
-    pairs = RedFlag.objects.filter(rule__in=PAIR_RULES).filter(
-        Q(project_id__in=sorted(project_ids)) | Q(other_project_id__in=sorted(project_ids))
-    )
-    for a, b in pairs.values_list("project_id", "other_project_id"):
-        out.add(a)
-        if b is not None:
-            out.add(b)
-    return out
 
 
 def changed_by_time(since: datetime, now: datetime, cfg: rules.Config) -> set[int]:
@@ -244,7 +229,7 @@ def detect_changed(
         full = True
     elif not full:
         changed = changed_projects(last.started_at)
-        evaluate = changed | neighbours(changed, cfg) | changed_by_time(last.started_at, now, cfg)
+        evaluate = changed | changed_by_time(last.started_at, now, cfg)
         full = len(evaluate) > INCREMENTAL_LIMIT
     if full or last is None:
         say("full run")
