@@ -37,6 +37,7 @@ from smartkampung.population.validation import parse_date
 from smartkampung.regions.models import Level, Region
 
 from . import rules
+from .register_import import header_columns
 
 COLUMNS = (
     "programme_code",
@@ -118,28 +119,14 @@ def _text(value: Any) -> str:
 
 
 def _header(cells: list[Any]) -> list[str]:
-    names = ["_".join(_text(c).lower().replace("-", " ").split()) for c in cells]
-    names = [ALIASES.get(n, n) for n in names]
-    while names and not names[-1]:
-        names.pop()
-    unknown = [n or _("(empty)") for n in names if n not in COLUMNS]
-    missing = [c for c in HEADER_REQUIRED if c not in names]
-    repeated = sorted({n for n in names if n and names.count(n) > 1})
-    problems = []
-    if unknown:
-        problems.append(_("unknown columns: %(cols)s") % {"cols": ", ".join(unknown[:10])})
-    if missing:
-        problems.append(_("missing columns: %(cols)s") % {"cols": ", ".join(missing)})
-    if repeated:
-        problems.append(_("repeated columns: %(cols)s") % {"cols": ", ".join(repeated)})
-    if problems:
-        raise FileRefused(
-            _("The header row does not match the enrolment columns (%(problems)s).")
-            % {"problems": "; ".join(problems)},
-            code="enrolment_import_header",
-            details={"unknown": unknown, "missing": missing, "repeated": repeated},
-        )
-    return names
+    return header_columns(
+        cells,
+        aliases=ALIASES,
+        columns=COLUMNS,
+        required=HEADER_REQUIRED,
+        message=_("The header row does not match the enrolment columns (%(problems)s)."),
+        code="enrolment_import_header",
+    )
 
 
 def _clean(

@@ -159,13 +159,24 @@ def _birth_date(value: Any) -> date | None:
     return parse_date(value)
 
 
-def _header(cells: list[Any]) -> list[str]:
+def header_columns(
+    cells: list[Any],
+    *,
+    aliases: dict[str, str],
+    columns: Any,
+    required: Any,
+    message: str,
+    code: str,
+) -> list[str]:
+    """The header row as column names (lower-case, words joined by ``_``, aliases resolved);
+    raises FileRefused with ``message`` (a ``%(problems)s`` template) naming unknown, missing
+    and repeated columns. Shared by the welfare register and the enrolment imports."""
     names = ["_".join(_text(c).lower().replace("-", " ").split()) for c in cells]
-    names = [ALIASES.get(n, n) for n in names]
+    names = [aliases.get(n, n) for n in names]
     while names and not names[-1]:
         names.pop()
-    unknown = [n or _("(empty)") for n in names if n not in COLUMNS]
-    missing = [c for c in REQUIRED if c not in names]
+    unknown = [n or _("(empty)") for n in names if n not in columns]
+    missing = [c for c in required if c not in names]
     repeated = sorted({n for n in names if n and names.count(n) > 1})
     problems = []
     if unknown:
@@ -176,12 +187,22 @@ def _header(cells: list[Any]) -> list[str]:
         problems.append(_("repeated columns: %(cols)s") % {"cols": ", ".join(repeated)})
     if problems:
         raise FileRefused(
-            _("The header row does not match the welfare register columns (%(problems)s).")
-            % {"problems": "; ".join(problems)},
-            code="welfare_import_header",
+            message % {"problems": "; ".join(problems)},
+            code=code,
             details={"unknown": unknown, "missing": missing, "repeated": repeated},
         )
     return names
+
+
+def _header(cells: list[Any]) -> list[str]:
+    return header_columns(
+        cells,
+        aliases=ALIASES,
+        columns=COLUMNS,
+        required=REQUIRED,
+        message=_("The header row does not match the welfare register columns (%(problems)s)."),
+        code="welfare_import_header",
+    )
 
 
 def _clean(
